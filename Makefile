@@ -1,0 +1,50 @@
+# The two commands everyone needs: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+# make test talks to real services; these defaults are the local PostgreSQL and Redis.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/amparo
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# Without REDIS_URL, `make run` also starts the embedded broker (clinic/embedded_broker.py).
+RUN_PROCESSES := $(if $(REDIS_URL),web worker beat,broker web worker beat)
+
+.PHONY: run test lint format migrations-check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.run-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.run-installed $@
+
+run: $(VENV)/.run-installed
+	@$(BIN)/python scripts/check_port.py $(PORT)
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "Amparo: http://127.0.0.1:$(PORT)  (users intake, attorney, supervisor, clinicadmin, attorney2; password clinic-demo). Ctrl-C stops everything."
+	PATH="$(CURDIR)/$(BIN):$$PATH" AMPARO_PORT=$(PORT) $(BIN)/honcho start $(RUN_PROCESSES)
+
+test: $(VENV)/.dev-installed
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: $(VENV)/.dev-installed
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var/staticfiles var/screenshots

@@ -1,0 +1,19 @@
+"""URLs of the clinic app (dashboard, staff, settings, activity); the project's own are in urls.py."""
+
+from django.urls import path
+
+from clinic import views
+
+app_name = "clinic"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("staff/", views.staff_list, name="staff-list"),
+    path("staff/new/", views.staff_create, name="staff-create"),
+    path("staff/<int:pk>/edit/", views.staff_edit, name="staff-edit"),
+    path("staff/<int:pk>/deactivate/", views.staff_set_active, {"active": False}, name="staff-deactivate"),
+    path("staff/<int:pk>/reactivate/", views.staff_set_active, {"active": True}, name="staff-reactivate"),
+    path("staff/<int:pk>/invite/", views.staff_invite, name="staff-invite"),
+    path("settings/", views.clinic_settings, name="settings"),
+    path("activity/", views.activity, name="activity"),
+]

@@ -1,0 +1,82 @@
+"""Demo data (design.md, "Stable interfaces"): two clinics and one account per role.
+
+Idempotent: running it again leaves the same data. Later features add their records here.
+All names are invented.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from clinic.models import Clinic, Membership
+
+DEMO_PASSWORD = "clinic-demo"
+Role = Membership.Role
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class DemoClinic:
+    slug: str
+    name: str
+    time_zone: str
+    staff: tuple[DemoStaff, ...]
+
+
+DEMO_CLINICS = (
+    DemoClinic(
+        slug="las-americas-demo",
+        name="Las Americas Immigrant Advocacy Center (demo)",
+        time_zone="America/Denver",
+        staff=(
+            DemoStaff("intake", "Rosa", "Delgado", Role.INTAKE),
+            DemoStaff("attorney", "Marisol", "Vega", Role.ATTORNEY),
+            DemoStaff("supervisor", "Elena", "Ruiz", Role.SUPERVISOR),
+            DemoStaff("clinicadmin", "Tomás", "Aguirre", Role.CLINIC_ADMIN),
+        ),
+    ),
+    DemoClinic(
+        slug="border-rights-demo",
+        name="Border Rights Clinic (demo)",
+        time_zone="America/Chicago",
+        staff=(DemoStaff("attorney2", "Grace", "Whitfield", Role.ATTORNEY),),
+    ),
+)
+
+
+@transaction.atomic
+def seed_demo() -> dict[str, Clinic]:
+    clinics = {}
+    for spec in DEMO_CLINICS:
+        clinic, _ = Clinic.objects.update_or_create(
+            slug=spec.slug, defaults={"name": spec.name, "time_zone": spec.time_zone}
+        )
+        for person in spec.staff:
+            _seed_staff(clinic, person)
+        clinics[spec.slug] = clinic
+    return clinics
+
+
+def _seed_staff(clinic: Clinic, person: DemoStaff) -> None:
+    user, _ = get_user_model().objects.update_or_create(
+        username=person.username,
+        defaults={
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": f"{person.username}@{clinic.slug}.example.org",
+            "is_active": True,
+        },
+    )
+    # Only when it differs: a new hash would sign out anyone using the demo right now.
+    if not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    Membership.objects.update_or_create(user=user, defaults={"clinic": clinic, "role": person.role})

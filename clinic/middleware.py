@@ -1,0 +1,71 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clinic.models import Membership
+
+LAST_ACTIVITY_KEY = "last_activity"
+# Write the session at most once a minute, not on every request.
+ACTIVITY_RESOLUTION_SECONDS = 60
+
+
+class IdleSessionTimeoutMiddleware:
+    """Signs a user out after SESSION_IDLE_SECONDS without a request, and says so."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(LAST_ACTIVITY_KEY)
+            if last is not None and now - last > settings.SESSION_IDLE_SECONDS:
+                return self._sign_out(request)
+            if last is None or now - last >= ACTIVITY_RESOLUTION_SECONDS:
+                request.session[LAST_ACTIVITY_KEY] = now
+        return self.get_response(request)
+
+    def _sign_out(self, request):
+        request.logout_reason = "idle timeout"
+        logout(request)
+        minutes = settings.SESSION_IDLE_SECONDS // 60
+        messages.info(
+            request,
+            _("You were signed out after %(minutes)d minutes without activity. Please sign in again.")
+            % {"minutes": minutes},
+        )
+        if request.headers.get("HX-Request"):
+            # htmx would swap the login page into a fragment; send the whole window there instead.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
+            return response
+        return redirect_to_login(request.get_full_path())
+
+
+class ClinicMiddleware:
+    """Puts the user's membership and clinic on the request and shows times in the clinic's zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        membership = None
+        if request.user.is_authenticated:
+            membership = Membership.objects.select_related("clinic").filter(user=request.user).first()
+            if membership is not None:
+                request.user.membership = membership
+        request.membership = membership
+        request.clinic = membership.clinic if membership else None
+        if request.clinic is not None:
+            timezone.activate(request.clinic.time_zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

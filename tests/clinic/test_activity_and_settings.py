@@ -1,0 +1,69 @@
+import pytest
+from django.urls import reverse
+
+from clinic.audit import audit_record
+from clinic.models import AuditEvent, Membership
+
+Role = Membership.Role
+READERS = {Role.SUPERVISOR, Role.CLINIC_ADMIN}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_activity_log_access_by_role(as_user, staff, role):
+    assert as_user(staff[role]).get(reverse("clinic:activity")).status_code == (200 if role in READERS else 403)
+
+
+def test_activity_log_shows_only_the_clinics_events(as_user, supervisor, outsiders):
+    audit_record(action=AuditEvent.Action.VIEW, actor=supervisor, object_label="LA-2026-0001")
+    audit_record(action=AuditEvent.Action.VIEW, actor=outsiders[Role.SUPERVISOR], object_label="BR-2026-0001")
+    page = as_user(supervisor).get(reverse("clinic:activity")).content.decode()
+    assert "LA-2026-0001" in page
+    assert "BR-2026-0001" not in page
+
+
+def test_activity_log_runs_a_fixed_number_of_queries(as_user, supervisor, django_assert_num_queries):
+    for number in range(60):
+        audit_record(action=AuditEvent.Action.VIEW, actor=supervisor, object_label=f"LA-2026-{number:04d}")
+    client = as_user(supervisor)
+    client.get(reverse("clinic:activity"))
+    # session, user, membership with clinic (also answers the role check), count, one page of events
+    with django_assert_num_queries(5):
+        page = client.get(reverse("clinic:activity") + "?page=2")
+    assert b"Page 2 of 2" in page.content
+
+
+@pytest.mark.parametrize("role", [Role.INTAKE, Role.ATTORNEY, Role.SUPERVISOR])
+def test_clinic_settings_are_for_admins_only(as_user, staff, role):
+    client = as_user(staff[role])
+    assert client.get(reverse("clinic:settings")).status_code == 403
+    assert client.post(reverse("clinic:settings"), {"name": "X", "time_zone": "America/Chicago"}).status_code == 403
+
+
+def test_an_admin_changes_the_clinics_time_zone_and_policy(as_user, clinic_admin, clinic):
+    response = as_user(clinic_admin).post(
+        reverse("clinic:settings"),
+        {"name": clinic.name, "time_zone": "America/Chicago", "attorneys_read_all_cases": "on"},
+    )
+    assert response.status_code == 302
+    clinic.refresh_from_db()
+    assert str(clinic.time_zone) == "America/Chicago"
+    assert clinic.attorneys_read_all_cases
+    event = AuditEvent.objects.get(action=AuditEvent.Action.UPDATE, object_label=clinic.slug)
+    assert event.changes["time_zone"] == ["America/Denver", "America/Chicago"]
+
+
+def test_an_admin_only_ever_edits_their_own_clinic(as_user, outsiders, clinic, other_clinic):
+    as_user(outsiders[Role.CLINIC_ADMIN]).post(
+        reverse("clinic:settings"), {"name": "Renamed", "time_zone": "America/Chicago"}
+    )
+    clinic.refresh_from_db()
+    other_clinic.refresh_from_db()
+    assert clinic.name == "Las Americas (test)"
+    assert other_clinic.name == "Renamed"
+
+
+def test_an_unknown_time_zone_is_a_field_error(as_user, clinic_admin, clinic):
+    page = as_user(clinic_admin).post(reverse("clinic:settings"), {"name": clinic.name, "time_zone": "Mars/Base"})
+    assert "time_zone" in page.context["form"].errors
+    clinic.refresh_from_db()
+    assert str(clinic.time_zone) == "America/Denver"
