@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from clinic.audit import audit_record
 from clinic.models import AuditEvent, Membership
+from tests.factories import staff_member
 
 Role = Membership.Role
 READERS = {Role.SUPERVISOR, Role.CLINIC_ADMIN}
@@ -67,3 +68,19 @@ def test_an_unknown_time_zone_is_a_field_error(as_user, clinic_admin, clinic):
     assert "time_zone" in page.context["form"].errors
     clinic.refresh_from_db()
     assert str(clinic.time_zone) == "America/Denver"
+
+
+def test_the_dashboard_counts_only_the_clinics_own_staff_and_events(as_user, staff, outsiders):
+    staff_member(staff[Role.SUPERVISOR].membership.clinic, Role.ATTORNEY, username="la-attorney-2")
+    audit_record(action=AuditEvent.Action.VIEW, actor=staff[Role.ATTORNEY], object_label="LA-2026-0007")
+    page = as_user(outsiders[Role.SUPERVISOR]).get(reverse("clinic:dashboard"))
+    assert dict(page.context["role_counts"]) == {
+        "Intake staff": 1,
+        "Attorney": 1,
+        "Supervisor": 1,
+        "Clinic admin": 1,
+    }
+    assert "LA-2026-0007" not in page.content.decode()
+    own = as_user(staff[Role.SUPERVISOR]).get(reverse("clinic:dashboard"))
+    assert dict(own.context["role_counts"])["Attorney"] == 2
+    assert "LA-2026-0007" in own.content.decode()
