@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from clinic.navigation import items_for_role
+from clinic.navigation import SEARCH_ROLES, items_for_role
 
 
 def navigation(request) -> dict:
@@ -12,4 +12,4 @@ def navigation(request) -> dict:
         {"label": item.label, "url": reverse(item.url_name), "icon": item.icon, "active": item.is_active(current)}
         for item in items_for_role(membership.role)
     ]
-    return {"nav_items": items}
+    return {"nav_items": items, "nav_search": membership.role in SEARCH_ROLES}

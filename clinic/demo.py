@@ -62,6 +62,9 @@ def seed_demo() -> dict[str, Clinic]:
         for person in spec.staff:
             _seed_staff(clinic, person)
         clinics[spec.slug] = clinic
+    from clients.demo import seed_clients
+
+    seed_clients(clinics)
     return clinics
 
 

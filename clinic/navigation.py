@@ -17,13 +17,31 @@ class NavItem:
     section: str = ""
 
     def is_active(self, view_name: str) -> bool:
-        return bool(view_name) and view_name.startswith(self.section or self.url_name)
+        return bool(view_name) and (
+            view_name == self.url_name or (bool(self.section) and view_name.startswith(self.section))
+        )
 
 
 NAV_ITEMS = (
-    NavItem(_("Intake desk"), "clients:intake-desk", (Role.INTAKE,), "door-open"),
+    NavItem(
+        _("Intake desk"), "clients:intake-desk", (Role.INTAKE, Role.SUPERVISOR), "door-open", section="clients:walk-in"
+    ),
     NavItem(_("My work"), "cases:my-work", (Role.ATTORNEY,), "briefcase"),
     NavItem(_("Dashboard"), "clinic:dashboard", (Role.SUPERVISOR,), "speedometer2"),
+    NavItem(
+        _("Clients"),
+        "clients:client-list",
+        (Role.INTAKE, Role.ATTORNEY, Role.SUPERVISOR),
+        "people",
+        section="clients:client",
+    ),
+    NavItem(
+        _("Conflict check"),
+        "clients:conflict-check",
+        (Role.INTAKE, Role.ATTORNEY),
+        "shield-exclamation",
+        section="clients:conflict",
+    ),
     NavItem(_("Staff"), "clinic:staff-list", (Role.CLINIC_ADMIN,), "people", section="clinic:staff-"),
     NavItem(_("Clinic settings"), "clinic:settings", (Role.CLINIC_ADMIN,), "sliders"),
     NavItem(_("Activity log"), "clinic:activity", (Role.SUPERVISOR, Role.CLINIC_ADMIN), "journal-text"),
@@ -35,6 +53,10 @@ START_PAGES = {
     Role.SUPERVISOR: "clinic:dashboard",
     Role.CLINIC_ADMIN: "clinic:staff-list",
 }
+
+
+# Roles that get the client search box in the navigation bar.
+SEARCH_ROLES = (Role.INTAKE, Role.ATTORNEY, Role.SUPERVISOR)
 
 
 def items_for_role(role: str) -> list[NavItem]:

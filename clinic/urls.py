@@ -9,6 +9,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("clinic.clinic_urls")),
-    path("intake/", include("clients.urls")),
+    path("", include("clients.urls")),
     path("cases/", include("cases.urls")),
 ]

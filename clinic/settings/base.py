@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "axes",
+    "django_countries",
     "clinic.apps.ClinicConfig",
     "clients.apps.ClientsConfig",
     "cases.apps.CasesConfig",
@@ -173,6 +174,15 @@ EMAIL_SUBJECT_PREFIX = "[Amparo] "
 EMBEDDED_BROKER_SOCKET = VAR_DIR / "broker.sock"
 REDIS_URL = env_broker_url("REDIS_URL", f"redis+socket://{EMBEDDED_BROKER_SOCKET}")
 CELERY_BROKER_URL = REDIS_URL
+# The cache is shared by web and worker processes (import progress, for one): the same Redis.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL.replace("redis+socket://", "unix://", 1),
+        "KEY_PREFIX": "amparo",
+        "TIMEOUT": 60 * 60,
+    },
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_IGNORE_RESULT = True
@@ -225,3 +235,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# The countries a border clinic sees most, first in every country list.
+COUNTRIES_FIRST = ["MX", "HN", "GT", "SV", "VE", "CU", "HT", "NI", "CO", "EC"]
+COUNTRIES_FIRST_BREAK = "──────────"

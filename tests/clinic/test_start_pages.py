@@ -11,7 +11,7 @@ from tests.factories import UserFactory
 Role = Membership.Role
 
 START_PAGE_ACCESS = {
-    "clients:intake-desk": {Role.INTAKE, Role.SUPERVISOR},
+    "clients:intake-desk": {Role.INTAKE, Role.ATTORNEY, Role.SUPERVISOR},
     "cases:my-work": {Role.ATTORNEY, Role.SUPERVISOR},
     "clinic:dashboard": {Role.SUPERVISOR},
 }

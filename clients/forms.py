@@ -1,0 +1,321 @@
+"""Forms only clean and normalise what staff type; services do the writing."""
+
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clients.identifiers import normalize_a_number, normalize_phone
+from clients.models import AdverseParty, Client, ClientAlias, ConflictCheck, FamilyMember, WalkIn
+
+US_STATES = [
+    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"), ("CA", "California"),
+    ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"), ("DC", "District of Columbia"),
+    ("FL", "Florida"), ("GA", "Georgia"), ("GU", "Guam"), ("HI", "Hawaii"), ("ID", "Idaho"), ("IL", "Illinois"),
+    ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"), ("KY", "Kentucky"), ("LA", "Louisiana"), ("ME", "Maine"),
+    ("MD", "Maryland"), ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"), ("MS", "Mississippi"),
+    ("MO", "Missouri"), ("MT", "Montana"), ("NE", "Nebraska"), ("NV", "Nevada"), ("NH", "New Hampshire"),
+    ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NY", "New York"), ("NC", "North Carolina"),
+    ("ND", "North Dakota"), ("MP", "Northern Mariana Islands"), ("OH", "Ohio"), ("OK", "Oklahoma"),
+    ("OR", "Oregon"), ("PA", "Pennsylvania"), ("PR", "Puerto Rico"), ("RI", "Rhode Island"),
+    ("SC", "South Carolina"), ("SD", "South Dakota"), ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"),
+    ("VT", "Vermont"), ("VI", "US Virgin Islands"), ("VA", "Virginia"), ("WA", "Washington"),
+    ("WV", "West Virginia"), ("WI", "Wisconsin"), ("WY", "Wyoming"),
+]  # fmt: skip
+_ZIP = re.compile(r"^\d{5}(-\d{4})?$")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def a_number_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("A-number"), required=False, max_length=20, help_text=_("7 to 9 digits, like A-123-456-789.")
+    )
+
+
+class PersonFieldsMixin:
+    """Cleaning shared by every form that holds a person: A-number, phones, dates in the past."""
+
+    def clean_a_number(self):
+        value = self.cleaned_data.get("a_number", "").strip()
+        return normalize_a_number(value) if value else None
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "").strip()
+        return normalize_phone(value) if value else ""
+
+    def clean_alternate_phone(self):
+        value = self.cleaned_data.get("alternate_phone", "").strip()
+        return normalize_phone(value) if value else ""
+
+    def clean_date_of_birth(self):
+        return _not_in_future(self.cleaned_data.get("date_of_birth"), _("A date of birth cannot be in the future."))
+
+    def _check_after_birth(self, field: str, message: str) -> None:
+        born, later = self.cleaned_data.get("date_of_birth"), self.cleaned_data.get(field)
+        if born and later and later < born:
+            self.add_error(field, message)
+
+
+def _not_in_future(value, message):
+    if value and value > timezone.localdate():
+        raise ValidationError(message)
+    return value
+
+
+class WalkInForm(PersonFieldsMixin, forms.ModelForm):
+    a_number = a_number_field()
+
+    class Meta:
+        model = WalkIn
+        fields = [
+            "given_names", "paternal_surname", "maternal_surname", "phone", "preferred_language",
+            "country_of_nationality", "date_of_birth", "a_number", "last_arrival_date", "next_hearing_date",
+            "detained", "prior_removal_order", "in_absentia_order", "reason", "reason_details", "referred_by",
+        ]  # fmt: skip
+        widgets = {
+            "date_of_birth": DateInput,
+            "last_arrival_date": DateInput,
+            "next_hearing_date": DateInput,
+        }
+        labels = {"given_names": _("First name(s)")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_names"].widget.attrs["autofocus"] = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("given_names"), Column("paternal_surname"), Column("maternal_surname")),
+            Row(Column("phone"), Column("preferred_language"), Column("country_of_nationality")),
+            Row(Column("date_of_birth"), Column("a_number"), Column("last_arrival_date"), Column("next_hearing_date")),
+            Row(Column("detained"), Column("prior_removal_order"), Column("in_absentia_order"), css_class="mb-2"),
+            Row(Column("reason"), Column("reason_details", css_class="col-md-5"), Column("referred_by")),
+        )
+
+    def clean_last_arrival_date(self):
+        return _not_in_future(
+            self.cleaned_data.get("last_arrival_date"), _("The date of arrival cannot be in the future.")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_after_birth("last_arrival_date", _("The date of arrival cannot be before the date of birth."))
+        return cleaned
+
+
+class WalkInStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[choice for choice in WalkIn.Status.choices if choice[0] != WalkIn.Status.ACCEPTED]
+    )
+    consultation_at = forms.DateTimeField(
+        label=_("Consultation on"),
+        required=False,
+        widget=DateTimeInput,
+        help_text=_("Needed when a consultation is booked."),
+    )
+
+
+class ConflictQueryForm(PersonFieldsMixin, forms.Form):
+    given_names = forms.CharField(label=_("Given names"), max_length=100)
+    paternal_surname = forms.CharField(label=_("Paternal surname"), max_length=100, required=False)
+    maternal_surname = forms.CharField(label=_("Maternal surname"), max_length=100, required=False)
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput)
+    a_number = a_number_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("given_names"), Column("paternal_surname"), Column("maternal_surname")),
+            Row(Column("date_of_birth"), Column("a_number")),
+        )
+
+
+class ConflictDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=ConflictCheck.Decision.choices, widget=forms.RadioSelect)
+    decision_note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when a conflict is waived: why, and how the clients gave informed consent."),
+    )
+
+    def __init__(self, *args, can_waive: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_waive:
+            self.fields["decision"].choices = [
+                choice for choice in ConflictCheck.Decision.choices if choice[0] != ConflictCheck.Decision.WAIVED
+            ]
+
+
+class ClientForm(PersonFieldsMixin, forms.ModelForm):
+    a_number = a_number_field()
+
+    class Meta:
+        model = Client
+        fields = [
+            "given_names", "paternal_surname", "maternal_surname", "date_of_birth", "sex",
+            "country_of_nationality", "country_of_birth", "preferred_language", "other_languages",
+            "interpreter_needed", "a_number", "phone", "alternate_phone", "email", "safe_contact_instructions",
+            "last_entry_date", "manner_of_entry", "detained", "detention_facility",
+        ]  # fmt: skip
+        widgets = {"date_of_birth": DateInput, "last_entry_date": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Name and identity"),
+                Row(Column("given_names"), Column("paternal_surname"), Column("maternal_surname")),
+                Row(Column("date_of_birth"), Column("sex"), Column("a_number")),
+                Row(Column("country_of_nationality"), Column("country_of_birth")),
+            ),
+            Fieldset(
+                _("Language and contact"),
+                Row(
+                    Column("preferred_language"),
+                    Column("other_languages"),
+                    Column("interpreter_needed", css_class="pt-md-4"),
+                ),
+                Row(Column("phone"), Column("alternate_phone"), Column("email")),
+                Field("safe_contact_instructions"),
+            ),
+            Fieldset(
+                _("Entry and detention"),
+                Row(Column("last_entry_date"), Column("manner_of_entry")),
+                Row(Column("detained", css_class="pt-md-4"), Column("detention_facility")),
+            ),
+        )
+
+    def clean_last_entry_date(self):
+        return _not_in_future(self.cleaned_data.get("last_entry_date"), _("The date of entry cannot be in the future."))
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_after_birth("last_entry_date", _("The date of entry cannot be before the date of birth."))
+        if cleaned.get("detention_facility") and not cleaned.get("detained"):
+            self.add_error("detained", _("Tick “detained” when you name a detention facility."))
+        return cleaned
+
+
+class AddressForm(forms.Form):
+    line1 = forms.CharField(label=_("Street address"), max_length=200)
+    line2 = forms.CharField(label=_("Apartment, unit, care of"), max_length=200, required=False)
+    city = forms.CharField(label=_("City"), max_length=100)
+    state = forms.ChoiceField(label=_("State"), choices=[("", "—"), *US_STATES], initial="TX")
+    zip_code = forms.CharField(label=_("ZIP code"), max_length=10)
+    moved_on = forms.DateField(label=_("Moved in on"), widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("line1", css_class="col-md-8"), Column("line2")),
+            Row(Column("city"), Column("state"), Column("zip_code"), Column("moved_on")),
+        )
+
+    def clean_zip_code(self):
+        value = self.cleaned_data["zip_code"].strip()
+        if not _ZIP.match(value):
+            raise ValidationError(_("A ZIP code has 5 digits, or 5 + 4 like 79901-1234."))
+        return value
+
+    def clean_moved_on(self):
+        return _not_in_future(self.cleaned_data.get("moved_on"), _("The move date cannot be in the future."))
+
+    def address(self) -> dict:
+        return {field: self.cleaned_data[field] for field in ("line1", "line2", "city", "state", "zip_code")}
+
+
+class OptionalAddressForm(AddressForm):
+    """The address on the new-client form: all or nothing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+    def has_address(self) -> bool:
+        return bool(
+            self.is_bound and any(self.data.get(self.add_prefix(name)) for name in ("line1", "city", "zip_code"))
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.has_address():
+            for name in ("line1", "city", "state", "zip_code"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Needed for an address."))
+        return cleaned
+
+    def clean_zip_code(self):
+        return super().clean_zip_code() if self.cleaned_data.get("zip_code") else ""
+
+
+class AliasForm(forms.ModelForm):
+    class Meta:
+        model = ClientAlias
+        fields = ["kind", "name"]
+        widgets = {
+            "kind": forms.Select(attrs={"class": "form-select"}),
+            "name": forms.TextInput(attrs={"class": "form-control"}),
+        }
+
+
+class FamilyMemberForm(PersonFieldsMixin, forms.ModelForm):
+    a_number = a_number_field()
+
+    class Meta:
+        model = FamilyMember
+        fields = [
+            "relationship", "given_names", "paternal_surname", "maternal_surname", "date_of_birth",
+            "marital_status", "location", "country_of_residence", "a_number", "us_citizen",
+        ]  # fmt: skip
+        widgets = {"date_of_birth": DateInput}
+
+    def __init__(self, *args, allow_abroad: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not allow_abroad:
+            self.fields["location"].choices = [
+                choice for choice in FamilyMember.Location.choices if choice[0] != FamilyMember.Location.ABROAD
+            ]
+            self.fields["location"].help_text = _("An attorney records family members who are abroad.")
+            del self.fields["country_of_residence"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("relationship"), Column("marital_status")),
+            Row(Column("given_names"), Column("paternal_surname"), Column("maternal_surname")),
+            Row(Column("date_of_birth"), Column("a_number"), Column("us_citizen", css_class="pt-md-4")),
+            Row(*[Column(name) for name in ("location", "country_of_residence") if name in self.fields]),
+        )
+
+
+class AdversePartyForm(forms.ModelForm):
+    class Meta:
+        model = AdverseParty
+        fields = ["name", "other_names", "role", "organization", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"other_names": _("Separate several with a semicolon (;).")}
