@@ -7,6 +7,7 @@ from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from clients.identifiers import normalize_a_number, normalize_phone
@@ -180,11 +181,12 @@ class ClientForm(PersonFieldsMixin, forms.ModelForm):
         ]  # fmt: skip
         widgets = {"date_of_birth": DateInput, "last_entry_date": DateInput}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+    @cached_property
+    def helper(self) -> FormHelper:
+        # Built when the form is drawn, not for every row a spreadsheet import cleans with it.
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = Layout(
             Fieldset(
                 _("Name and identity"),
                 Row(Column("given_names"), Column("paternal_surname"), Column("maternal_surname")),
@@ -207,6 +209,7 @@ class ClientForm(PersonFieldsMixin, forms.ModelForm):
                 Row(Column("detained", css_class="pt-md-4"), Column("detention_facility")),
             ),
         )
+        return helper
 
     def clean_last_entry_date(self):
         return _not_in_future(self.cleaned_data.get("last_entry_date"), _("The date of entry cannot be in the future."))

@@ -417,16 +417,34 @@ class PersonNameToken(models.Model):
     """One comparable word of a PersonName (accent-free, nickname forms added)."""
 
     person_name = models.ForeignKey(PersonName, on_delete=models.CASCADE, related_name="tokens")
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: both indexes below start with the clinic.
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+", db_index=False)
     token = models.CharField(max_length=60)
+    # The client this is a word of one of the names of (their own name or an alias; not a family
+    # member's or an adverse party's): the client search reads it without joining PersonName.
+    search_client = models.ForeignKey(Client, on_delete=models.CASCADE, null=True, related_name="+", db_index=False)
+    # That client's sort_name, so the search can put its matches in name order from this index alone.
+    client_sort_name = models.CharField(max_length=310, blank=True)
 
     class Meta:
         indexes = [
-            # Conflict check and client search: every name with this word, in one clinic.
+            # Conflict check: every name with this word, in one clinic.
             models.Index(fields=["clinic", "token", "person_name"], name="clients_token_lookup"),
-            # Client search by the first letters of a word (LIKE 'her%') on PostgreSQL.
+            # Client search by the first letters of a word (LIKE 'her%'), answered from the index alone.
             models.Index(
-                fields=["clinic", "token"], opclasses=["int8_ops", "varchar_pattern_ops"], name="clients_token_prefix"
+                fields=["clinic", "token"],
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+                include=["search_client", "client_sort_name"],
+                condition=Q(search_client__isnull=False),
+                name="clients_token_client_search",
+            ),
+            # The same words in client-name order: a common first few letters ("mar") find a page
+            # of clients by walking this index until it has enough, instead of sorting thousands.
+            models.Index(
+                fields=["clinic", "client_sort_name", "search_client"],
+                include=["token"],
+                condition=Q(search_client__isnull=False),
+                name="clients_token_client_order",
             ),
         ]
 
@@ -437,7 +455,7 @@ class PersonNameToken(models.Model):
 class ClientImport(models.Model):
     """An uploaded spreadsheet of clients, checked row by row before anything is saved.
 
-    The file lives under MEDIA_ROOT (outside the web root). Progress while a task validates or
+    The file lives under MEDIA_ROOT (outside the web root) until the import ends. Progress while a task validates or
     imports is kept in the cache, not here, because the import runs in one transaction that
     other connections cannot see into until it ends.
     """
@@ -466,6 +484,7 @@ class ClientImport(models.Model):
     # The first rows as they will be saved, for the preview.
     preview = models.JSONField(default=list)
     mode = models.CharField(max_length=12, choices=Mode.choices, blank=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     imported_count = models.PositiveIntegerField(default=0)
     failure_message = models.CharField(max_length=500, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

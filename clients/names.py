@@ -75,6 +75,16 @@ NICKNAMES: dict[str, tuple[str, ...]] = {
     "tina": ("cristina", "agustina"),
     "mando": ("armando",),
     "temo": ("cuauhtemoc",),
+    "magos": ("margarita",), "maggie": ("margarita",), "mago": ("margarita",),
+    "chui": ("jesus",), "wicho": ("luis",), "chela": ("graciela", "marcela"), "chio": ("rocio",),
+    "chencho": ("crescencio", "inocencio"), "tencha": ("hortensia",), "lucha": ("luz",),
+    "rulo": ("raul",), "fer": ("fernando", "fernanda"), "edu": ("eduardo",), "rosi": ("rosa", "rosario"),
+    "chepina": ("josefina",), "malu": ("maria",), "nancy": ("ana",),
+    # Diminutives used as names.
+    "juanito": ("juan",), "juanita": ("juana",), "carlitos": ("carlos",), "anita": ("ana",),
+    "rosita": ("rosa",), "pedrito": ("pedro",), "miguelito": ("miguel",), "panchito": ("francisco",),
+    # Abbreviations on forms and documents: Fco. Javier, Ma. Gpe.
+    "fco": ("francisco",), "gpe": ("guadalupe",),
 }  # fmt: skip
 
 _NOT_LETTERS = re.compile(r"[^a-z\s]+")
@@ -95,13 +105,13 @@ def normalize(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The words of a name that count for comparison, in order, without particles."""
-    return list(_tokens(text or ""))
+    return [token for word in (text or "").split() for token in _word_tokens(word)]
 
 
-@lru_cache(maxsize=50_000)
-def _tokens(text: str) -> tuple[str, ...]:
-    # Cached: the same names come back again and again (bulk indexing, the conflict check).
-    return tuple(word for word in normalize(text).split(" ") if word and word not in PARTICLES)
+@lru_cache(maxsize=100_000)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    # Cached: the same words come back again and again (bulk indexing, the conflict check).
+    return tuple(token for token in normalize(word).split(" ") if token and token not in PARTICLES)
 
 
 def canonical_forms(token: str) -> tuple[str, ...]:

@@ -72,23 +72,45 @@ def _local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+# Closed walk-ins (accepted, referred, declined, no-show) shown under the open ones; the rest are counted.
+CLOSED_SHOWN = 50
+
+
 def walk_in_queue(*, actor, period: str, today: date) -> list[QueueEntry]:
-    """Today's or this week's walk-ins, most urgent first, then in order of arrival.
-    One query, however long the queue."""
+    """Today's or this week's walk-ins: every open one, most urgent first, then in order of
+    arrival; below them the latest closed ones. Two queries, however long the queue."""
     start = today if period == "today" else week_start(today)
-    rows = walk_ins(actor=actor).arrived_between(_local_midnight(start), _local_midnight(today + timedelta(days=1)))
-    entries = [QueueEntry(walk_in, walk_in_triage(walk_in, today)) for walk_in in rows.select_related("handled_by")]
-    # Closed walk-ins (accepted, referred, declined, no-show) go below the open ones.
-    return sorted(entries, key=lambda entry: (not entry.walk_in.is_open, -entry.triage.score, entry.walk_in.arrived_at))
+    rows = (
+        walk_ins(actor=actor)
+        .arrived_between(_local_midnight(start), _local_midnight(today + timedelta(days=1)))
+        .select_related("handled_by")
+    )
+    open_rows = [
+        QueueEntry(walk_in, walk_in_triage(walk_in, today))
+        for walk_in in rows.exclude(status__in=WalkIn.CLOSED_STATUSES)
+    ]
+    open_rows.sort(key=lambda entry: (-entry.triage.score, entry.walk_in.arrived_at))
+    closed = rows.filter(status__in=WalkIn.CLOSED_STATUSES).order_by("-arrived_at")[:CLOSED_SHOWN]
+    return open_rows + [QueueEntry(walk_in, walk_in_triage(walk_in, today)) for walk_in in closed]
 
 
 def walk_in_counts(*, actor, today: date) -> dict[str, int]:
-    """Waiting now, arrived today, arrived this week: one query."""
+    """Waiting today, arrived today and this week, and how many of those are closed: one query,
+    over this week's rows only (the index on clinic and arrival time)."""
     tomorrow = _local_midnight(today + timedelta(days=1))
-    return walk_ins(actor=actor).aggregate(
-        waiting=Count("id", filter=Q(status=WalkIn.Status.WAITING, arrived_at__lt=tomorrow)),
-        today=Count("id", filter=Q(arrived_at__gte=_local_midnight(today), arrived_at__lt=tomorrow)),
-        week=Count("id", filter=Q(arrived_at__gte=_local_midnight(week_start(today)), arrived_at__lt=tomorrow)),
+    today_only = Q(arrived_at__gte=_local_midnight(today), arrived_at__lt=tomorrow)
+    this_week = Q(arrived_at__gte=_local_midnight(week_start(today)), arrived_at__lt=tomorrow)
+    closed = Q(status__in=WalkIn.CLOSED_STATUSES)
+    return (
+        walk_ins(actor=actor)
+        .filter(this_week)
+        .aggregate(
+            waiting=Count("id", filter=today_only & Q(status=WalkIn.Status.WAITING)),
+            today=Count("id", filter=today_only),
+            week=Count("id", filter=this_week),
+            closed_today=Count("id", filter=today_only & closed),
+            closed_week=Count("id", filter=this_week & closed),
+        )
     )
 
 
@@ -165,35 +187,53 @@ class ClientPage:
 def client_search(
     *, actor, query: str = "", after: tuple[str, int] | None = None, limit: int = CLIENT_PAGE_SIZE
 ) -> ClientPage:
-    """Clients in name order, filtered by any part of any of their names or by A-number, one page
-    at a time. Keyset pagination: a page starts after the (sort_name, id) of the previous one, so
-    page 500 costs what page 1 costs."""
+    """Clients in name order, filtered by the start of any word of any of their names (aliases
+    too) or by A-number, one page at a time. Keyset pagination: a page starts after the
+    (sort_name, id) of the previous one, so page 500 costs what page 1 costs."""
     membership = require_client_access(actor)
-    queryset = _matching(Client.objects.filter(clinic=membership.clinic), membership.clinic_id, query.strip())
-    if after is not None:
-        sort_name, pk = after
-        queryset = queryset.filter(Q(sort_name__gt=sort_name) | Q(sort_name=sort_name, pk__gt=pk))
-    rows = list(queryset.order_by("sort_name", "pk")[: limit + 1])
+    clinic_clients = Client.objects.filter(clinic=membership.clinic)
+    query = query.strip()
+    if looks_like_a_number(query) and any(char.isdigit() for char in query):
+        return _client_page(clinic_clients.filter(a_number=normalize_a_number(query)), after, limit)
+    words = names.tokens(query)
+    if not words:
+        return _client_page(clinic_clients, after, limit)
+    ids = _ids_matching(membership.clinic_id, words, after, limit + 1)
+    found = clinic_clients.in_bulk(ids[:limit])
+    page = [found[pk] for pk in ids[:limit] if pk in found]
+    return ClientPage(clients=page, next_after=(page[-1].sort_name, page[-1].pk) if len(ids) > limit else None)
+
+
+def _after_filter(after: tuple[str, int] | None, name_field: str, id_field: str) -> Q:
+    """(name, id) > after, written so that the index on (name, id) gives the range start."""
+    if after is None:
+        return Q()
+    name, pk = after
+    return Q(**{f"{name_field}__gte": name}) & (Q(**{f"{name_field}__gt": name}) | Q(**{f"{id_field}__gt": pk}))
+
+
+def _client_page(queryset: QuerySet[Client], after, limit: int) -> ClientPage:
+    rows = list(queryset.filter(_after_filter(after, "sort_name", "pk")).order_by("sort_name", "pk")[: limit + 1])
     next_after = (rows[limit - 1].sort_name, rows[limit - 1].pk) if len(rows) > limit else None
     return ClientPage(clients=rows[:limit], next_after=next_after)
 
 
-def _matching(queryset: QuerySet[Client], clinic_id: int, query: str) -> QuerySet[Client]:
-    if not query:
-        return queryset
-    if looks_like_a_number(query) and any(char.isdigit() for char in query):
-        return queryset.filter(a_number=normalize_a_number(query))
-    client_names = (PersonName.Kind.CLIENT, PersonName.Kind.ALIAS)
-    for word in names.tokens(query):
-        # Every word must start a word of the client's name or of one of their aliases; a
-        # nickname also finds the name it stands for (Pepe finds José).
-        words = PersonNameToken.objects.filter(
+def _ids_matching(clinic_id: int, words: list[str], after, count: int) -> list[int]:
+    """The ids of the next `count` clients, in name order, of whom every word starts a word of
+    one of their names, or is a nickname of one (Pepe finds José). One query on the word index,
+    which carries each client's sort name: a rare word is looked up, a common one is walked in
+    name order, and several words are intersected (clients_token_client_search and _order)."""
+    per_word = [
+        PersonNameToken.objects.filter(
             Q(token__startswith=word) | Q(token__in=names.canonical_forms(word)[1:]),
+            _after_filter(after, "client_sort_name", "search_client_id"),
             clinic_id=clinic_id,
-            person_name__kind__in=client_names,
-        )
-        queryset = queryset.filter(pk__in=words.values("person_name__client_id"))
-    return queryset
+            search_client__isnull=False,
+        ).values_list("client_sort_name", "search_client_id")
+        for word in words
+    ]
+    matches = per_word[0].distinct() if len(per_word) == 1 else per_word[0].intersection(*per_word[1:])
+    return [pk for _name, pk in matches.order_by("client_sort_name", "search_client_id")[:count]]
 
 
 @dataclass(frozen=True)

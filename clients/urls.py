@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import views
+from clients import import_views, views
 
 app_name = "clients"
 
@@ -28,4 +28,15 @@ urlpatterns = [
     path("clients/<int:pk>/adverse-parties/new/", views.adverse_party_edit, name="adverse-create"),
     path("clients/<int:pk>/adverse-parties/<int:party_pk>/edit/", views.adverse_party_edit, name="adverse-edit"),
     path("clients/<int:pk>/adverse-parties/<int:party_pk>/delete/", views.adverse_party_delete, name="adverse-delete"),
+]
+
+# Importing clients from a spreadsheet (clients.import_views).
+urlpatterns += [
+    path("clients/import/", import_views.client_import_upload, name="import-upload"),
+    path("clients/import/template.csv", import_views.client_import_template, name="import-template"),
+    path("clients/import/<int:pk>/", import_views.client_import_detail, name="import-detail"),
+    path("clients/import/<int:pk>/progress/", import_views.client_import_progress, name="import-progress"),
+    path("clients/import/<int:pk>/run/", import_views.client_import_run, name="import-run"),
+    path("clients/import/<int:pk>/discard/", import_views.client_import_discard, name="import-discard"),
+    path("clients/import/<int:pk>/problems.csv", import_views.client_import_problems, name="import-problems"),
 ]

@@ -44,11 +44,15 @@ def _form_error(form, exc: ValidationError) -> None:
 def intake_desk(request):
     today = timezone.localdate()
     period = request.GET.get("period") if request.GET.get("period") in QUEUE_PERIODS else "today"
+    queue = selectors.walk_in_queue(actor=request.user, period=period, today=today)
+    counts = selectors.walk_in_counts(actor=request.user, today=today)
+    shown_closed = sum(1 for entry in queue if not entry.walk_in.is_open)
     context = {
         "today": today,
         "period": period,
-        "queue": selectors.walk_in_queue(actor=request.user, period=period, today=today),
-        "counts": selectors.walk_in_counts(actor=request.user, today=today),
+        "queue": queue,
+        "counts": counts,
+        "closed_not_shown": counts[f"closed_{period}"] - shown_closed,
     }
     return render(request, "clients/intake_desk.html", context)
 

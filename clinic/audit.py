@@ -58,3 +58,24 @@ def audit_update(
         changes=changes,
         request=request,
     )
+
+
+def audit_record_many(*, action: str, actor, objects: list[models.Model], summary: str = "") -> None:
+    """One event per object, written in one statement (bulk imports)."""
+    membership = membership_of(actor)
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                action=action,
+                actor=actor,
+                actor_label=actor.get_username(),
+                clinic=membership.clinic if membership else None,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_label=f"{type(obj).__name__} {obj.pk}",
+                summary=summary,
+            )
+            for obj in objects
+        ],
+        batch_size=1000,
+    )

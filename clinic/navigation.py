@@ -13,18 +13,20 @@ class NavItem:
     url_name: str
     roles: tuple[str, ...]
     icon: str
-    # The item is highlighted on every view whose name starts with this (default: url_name).
-    section: str = ""
+    # The item is also highlighted on every view whose name starts with one of these.
+    sections: tuple[str, ...] = ()
 
     def is_active(self, view_name: str) -> bool:
-        return bool(view_name) and (
-            view_name == self.url_name or (bool(self.section) and view_name.startswith(self.section))
-        )
+        return view_name == self.url_name or any(view_name.startswith(section) for section in self.sections)
 
 
 NAV_ITEMS = (
     NavItem(
-        _("Intake desk"), "clients:intake-desk", (Role.INTAKE, Role.SUPERVISOR), "door-open", section="clients:walk-in"
+        _("Intake desk"),
+        "clients:intake-desk",
+        (Role.INTAKE, Role.SUPERVISOR),
+        "door-open",
+        sections=("clients:walk-in",),
     ),
     NavItem(_("My work"), "cases:my-work", (Role.ATTORNEY,), "briefcase"),
     NavItem(_("Dashboard"), "clinic:dashboard", (Role.SUPERVISOR,), "speedometer2"),
@@ -33,16 +35,16 @@ NAV_ITEMS = (
         "clients:client-list",
         (Role.INTAKE, Role.ATTORNEY, Role.SUPERVISOR),
         "people",
-        section="clients:client",
+        sections=("clients:client", "clients:import", "clients:alias", "clients:family", "clients:adverse"),
     ),
     NavItem(
         _("Conflict check"),
         "clients:conflict-check",
         (Role.INTAKE, Role.ATTORNEY),
         "shield-exclamation",
-        section="clients:conflict",
+        sections=("clients:conflict",),
     ),
-    NavItem(_("Staff"), "clinic:staff-list", (Role.CLINIC_ADMIN,), "people", section="clinic:staff-"),
+    NavItem(_("Staff"), "clinic:staff-list", (Role.CLINIC_ADMIN,), "people", sections=("clinic:staff-",)),
     NavItem(_("Clinic settings"), "clinic:settings", (Role.CLINIC_ADMIN,), "sliders"),
     NavItem(_("Activity log"), "clinic:activity", (Role.SUPERVISOR, Role.CLINIC_ADMIN), "journal-text"),
 )

@@ -6,45 +6,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0001_initial'),
-        ('clinic', '0002_auditevent_append_only'),
+        ("clients", "0001_initial"),
+        ("clinic", "0002_auditevent_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='conflictcheck',
-            name='query',
+            model_name="conflictcheck",
+            name="query",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AlterField(
-            model_name='conflictcheck',
-            name='results',
+            model_name="conflictcheck",
+            name="results",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.CreateModel(
-            name='ClientImport',
+            name="ClientImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('file', models.FileField(upload_to='imports/%Y/%m/')),
-                ('original_name', models.CharField(max_length=255)),
-                ('status', models.CharField(choices=[('validating', 'Checking the rows'), ('validated', 'Checked: ready to import'), ('importing', 'Importing'), ('done', 'Imported'), ('failed', 'Failed')], default='validating', max_length=12)),
-                ('total_rows', models.PositiveIntegerField(default=0)),
-                ('valid_rows', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(default=list)),
-                ('preview', models.JSONField(default=list)),
-                ('mode', models.CharField(blank=True, choices=[('all', 'Every row (only if all are valid)'), ('valid_only', 'Only the valid rows')], max_length=12)),
-                ('imported_count', models.PositiveIntegerField(default=0)),
-                ('failure_message', models.CharField(blank=True, max_length=500)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clinic.clinic')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                ("file", models.FileField(upload_to="imports/%Y/%m/")),
+                ("original_name", models.CharField(max_length=255)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("validating", "Checking the rows"),
+                            ("validated", "Checked: ready to import"),
+                            ("importing", "Importing"),
+                            ("done", "Imported"),
+                            ("failed", "Failed"),
+                        ],
+                        default="validating",
+                        max_length=12,
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0)),
+                ("valid_rows", models.PositiveIntegerField(default=0)),
+                ("errors", models.JSONField(default=list)),
+                ("preview", models.JSONField(default=list)),
+                (
+                    "mode",
+                    models.CharField(
+                        blank=True,
+                        choices=[("all", "Every row (only if all are valid)"), ("valid_only", "Only the valid rows")],
+                        max_length=12,
+                    ),
+                ),
+                ("imported_count", models.PositiveIntegerField(default=0)),
+                ("failure_message", models.CharField(blank=True, max_length=500)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "clinic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="clinic.clinic"
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-uploaded_at'],
+                "ordering": ["-uploaded_at"],
             },
         ),
     ]

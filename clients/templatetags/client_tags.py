@@ -1,9 +1,16 @@
 """Display helpers for walk-ins and clients; no queries, no rules."""
 
+from functools import lru_cache
+
 from django import template
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dates import MONTHS_3
+from django_countries import countries
 
 from clients.identifiers import format_a_number
+from clients.models import Language
+
+LANGUAGE_LABELS = dict(Language.choices)
 
 register = template.Library()
 
@@ -20,3 +27,43 @@ def age(date_of_birth, today=None) -> int | None:
 @register.filter(name="a_number")
 def a_number_display(digits: str | None) -> str:
     return format_a_number(digits)
+
+
+@register.filter
+def country_name(country) -> str:
+    """The country's name in the current language; cached, because a list shows it on every row."""
+    code = getattr(country, "code", country) or ""
+    return _country_name(code, translation.get_language()) if code else ""
+
+
+@lru_cache(maxsize=2048)
+def _country_name(code: str, language: str) -> str:
+    return str(countries.name(code))
+
+
+@register.filter
+def language_label(code: str) -> str:
+    """A Language code's label, without the choices dict Django rebuilds for get_FOO_display."""
+    return str(LANGUAGE_LABELS.get(code, code))
+
+
+@register.filter
+def label(record, field_name: str) -> str:
+    """{{ walk_in|label:"status" }}: the label of a choice field's value, like get_status_display
+    but from a cached map (Django rebuilds the choices on every call, a cost on long lists)."""
+    value = getattr(record, field_name)
+    return str(_choice_labels(type(record), field_name).get(value, value))
+
+
+@lru_cache(maxsize=256)
+def _choice_labels(model, field_name: str) -> dict:
+    return dict(model._meta.get_field(field_name).flatchoices)
+
+
+@register.filter
+def short_date(day) -> str:
+    """'14 Mar 1999' (the format of date:"j M Y"), without Django's general date formatter,
+    which costs more than everything else on a row of the client list."""
+    if not day:
+        return ""
+    return f"{day.day} {MONTHS_3[day.month].title()} {day.year}"

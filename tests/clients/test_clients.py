@@ -268,3 +268,30 @@ def test_a_family_member_of_another_client_cannot_be_edited_through_this_one(as_
     other = services.client_create(actor=attorney, data={"given_names": "Otro"})
     url = reverse("clients:family-edit", args=[other.pk, family[0].pk])
     assert as_user(attorney).get(url).status_code == 404
+
+
+def test_each_search_word_must_match_some_word_of_the_name(as_user, intake_user):
+    maria = services.client_create(actor=intake_user, data={"given_names": "María", "paternal_surname": "Martínez"})
+    services.client_create(actor=intake_user, data={"given_names": "Mario", "paternal_surname": "Soto"})
+    client = as_user(intake_user)
+    for query in ("mar maria", "martinez mar", "MAR"):
+        found = {c.pk for c in client.get(reverse("clients:client-list"), {"q": query}).context["page"].clients}
+        assert maria.pk in found, query
+    assert [c.pk for c in client.get(reverse("clients:client-list"), {"q": "maria soto"}).context["page"].clients] == []
+
+
+def test_search_results_page_by_keyset_in_name_order(as_user, intake_user):
+    for number in range(60):
+        services.client_create(
+            actor=intake_user, data={"given_names": f"Persona {number:03d}", "paternal_surname": "Zamora"}
+        )
+    services.client_create(actor=intake_user, data={"given_names": "Otra", "paternal_surname": "Vargas"})
+    client = as_user(intake_user)
+    first = client.get(reverse("clients:client-list"), {"q": "zamora"}).context["page"]
+    assert [c.given_names for c in first.clients][:2] == ["Persona 000", "Persona 001"]
+    second = client.get(
+        reverse("clients:client-list"),
+        {"q": "zamora", "after_name": first.next_after[0], "after_id": first.next_after[1]},
+    ).context["page"]
+    assert [c.given_names for c in second.clients] == [f"Persona {n:03d}" for n in range(50, 60)]
+    assert second.next_after is None

@@ -137,3 +137,27 @@ def test_a_child_shows_the_day_they_age_out():
         relationship="child", marital_status="single", location="in_us", date_of_birth=date(2010, 3, 14), today=TODAY
     )
     assert status.age_out_date == date(2031, 3, 14)
+
+
+def test_rebuild_name_index_restores_the_search(intake_user, client_record, as_user, clinic):
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from clients.models import PersonName
+
+    PersonName.objects.filter(clinic=clinic).delete()
+    assert as_user(intake_user).get(reverse("clients:client-list"), {"q": "lopez"}).context["page"].clients == []
+    call_command("rebuild_name_index", "--clinic", clinic.slug)
+    page = as_user(intake_user).get(reverse("clients:client-list"), {"q": "lopez"})
+    assert [client.pk for client in page.context["page"].clients] == [client_record.pk]
+
+
+def test_display_helpers_match_the_general_formatters():
+    from django.template.defaultfilters import date as date_filter
+
+    from clients.templatetags.client_tags import short_date
+
+    for day in (date(1999, 3, 14), date(2026, 12, 1), date(2000, 5, 31)):
+        assert short_date(day) == date_filter(day, "j M Y")
+    assert format_phone("+19155550123") == "(915) 555-0123"
+    assert format_phone("+15025550123") == "(502) 555-0123"

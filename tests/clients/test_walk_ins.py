@@ -111,7 +111,7 @@ def test_the_queue_puts_the_most_urgent_first(as_user, intake_user):
     html = page.content.decode()
     assert "One-year deadline in" in html
     assert "Detained" in html
-    assert page.context["counts"] == {"waiting": 3, "today": 4, "week": 4}
+    assert page.context["counts"] == {"waiting": 3, "today": 4, "week": 4, "closed_today": 1, "closed_week": 1}
 
 
 def test_the_queue_runs_a_fixed_number_of_queries(as_user, intake_user, django_assert_num_queries):
@@ -119,8 +119,8 @@ def test_the_queue_runs_a_fixed_number_of_queries(as_user, intake_user, django_a
     client.get(reverse("clients:intake-desk"))
     for number in range(25):
         log(intake_user, f"Person {number}", detained=number % 3 == 0)
-    # session, user, membership with clinic, the queue with who handled it, the three counts
-    with django_assert_num_queries(5):
+    # session, user, membership with clinic, open walk-ins, the latest closed ones, the counts
+    with django_assert_num_queries(6):
         page = client.get(reverse("clients:intake-desk") + "?period=week")
     assert len(page.context["queue"]) == 25
 
@@ -222,3 +222,25 @@ def test_a_decision_cannot_be_changed(as_user, intake_user, walk_in):
     as_user(intake_user).post(reverse("clients:conflict-check-decide", args=[check.pk]), {"decision": "cleared"})
     check.refresh_from_db()
     assert check.decision == "conflict"
+
+
+def test_the_queue_shows_a_walk_in_nobody_handled_yet(as_user, intake_user, clinic):
+    # Walk-ins loaded in bulk (scale data, imports) have nobody in "handled by".
+    WalkIn.objects.create(clinic=clinic, given_names="Sin asignar")
+    page = as_user(intake_user).get(reverse("clients:intake-desk"))
+    assert page.status_code == 200
+    assert "Sin asignar" in page.content.decode()
+
+
+def test_a_busy_week_lists_every_open_walk_in_and_the_latest_closed_ones(as_user, intake_user, clinic, monkeypatch):
+    from clients import selectors
+
+    monkeypatch.setattr(selectors, "CLOSED_SHOWN", 3)
+    for number in range(5):
+        WalkIn.objects.create(clinic=clinic, given_names=f"Closed {number}", status=WalkIn.Status.DECLINED)
+    log(intake_user, "Open one")
+    page = as_user(intake_user).get(reverse("clients:intake-desk"))
+    names = [entry.walk_in.given_names for entry in page.context["queue"]]
+    assert names[0] == "Open one"
+    assert len(names) == 4
+    assert "2 more closed walk-ins" in page.content.decode()

@@ -1,0 +1,44 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from clients.scale import OTHER_SLUG, ScaleDataExistsError, analyze_name_tables, seed_scale
+
+
+class Command(BaseCommand):
+    help = (
+        "Loads a large deterministic data set for benchmarks: N clients with their families, aliases and "
+        "adverse parties (about 2.5 people per client), and 2.5 walk-ins per client over five years, into the "
+        "clinic 'las-americas-demo' if it exists (else a new 'scale-clinic'), plus 5% as many into a second "
+        f"clinic '{OTHER_SLUG}'. The same seed gives the same people. It never deletes or duplicates data: once "
+        f"'{OTHER_SLUG}' exists (loaded, or a load was interrupted) it refuses to run; load another size into a "
+        "fresh database."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--clients", type=int, required=True, help="Number of clients in the main clinic.")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
+
+    def handle(self, *args, **options):
+        if options["clients"] < 1:
+            raise CommandError(_("--clients must be at least 1."))
+        started = time.monotonic()
+        log = self.stdout.write if options["verbosity"] > 1 else (lambda message: None)
+        try:
+            clinics = seed_scale(clients=options["clients"], seed=options["seed"], log=log)
+        except ScaleDataExistsError:
+            raise CommandError(_already_loaded()) from None
+        analyze_name_tables()
+        elapsed = time.monotonic() - started
+        for clinic in clinics.values():
+            self.stdout.write(f"{clinic.slug}: {clinic.clients.count()} clients, {clinic.walk_ins.count()} walk-ins")
+        self.stdout.write(self.style.SUCCESS(_("Scale data loaded in %(seconds).0f s.") % {"seconds": elapsed}))
+
+
+def _already_loaded() -> str:
+    message = _(
+        "Scale data is already loaded (the clinic “%(slug)s” exists, or a load was interrupted). "
+        "Nothing was changed; load another size into a fresh database."
+    )
+    return message % {"slug": OTHER_SLUG}
