@@ -8,11 +8,8 @@ and exits non-zero when a page misses its budget (issue 3: 50 ms at the 95th per
 """
 
 import argparse
-import json
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,13 +26,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.test import Client as HttpClient
-from django.test.utils import CaptureQueriesContext
 
+from benchmarks.pagetiming import measure, report
 from clients.models import Client
 from clinic.models import Clinic, Membership
 
 BUDGET_MS = 50
-RESULTS = BASE_DIR / "benchmarks" / "results"
 
 
 def ensure_data(clients: int, seed: int) -> Membership:
@@ -49,26 +45,6 @@ def ensure_data(clients: int, seed: int) -> Membership:
         user=user, defaults={"clinic": clinic, "role": Membership.Role.INTAKE}
     )
     return membership
-
-
-def measure(http: HttpClient, url: str, repeats: int) -> dict:
-    http.get(url)  # warm caches and connections
-    timings, queries = [], 0
-    for _ in range(repeats):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = http.get(url)
-            timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        queries = len(captured.captured_queries)
-    timings.sort()
-    return {
-        "url": url,
-        "median_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1),
-        "max_ms": round(timings[-1], 1),
-        "queries": queries,
-    }
 
 
 def pages(membership) -> dict[str, str]:
@@ -105,30 +81,10 @@ def main() -> int:
     http = HttpClient()
     http.force_login(membership.user)
     rows = {name: measure(http, url, args.repeats) for name, url in pages(membership).items()}
-    report(rows, args, Client.objects.filter(clinic=membership.clinic).count())
-    return 0 if all(row["p95_ms"] < BUDGET_MS for row in rows.values()) else 1
-
-
-def report(rows: dict, args, client_count: int) -> None:
-    vendor = connection.vendor
-    lines = [
-        f"# Intake pages: server time with {client_count:,} clients ({vendor}, {args.repeats} requests each)",
-        "",
-        "| page | median ms | p95 ms | max ms | queries | budget |",
-        "| --- | ---: | ---: | ---: | ---: | --- |",
-    ]
-    for name, row in rows.items():
-        verdict = "ok" if row["p95_ms"] < BUDGET_MS else f"MISSED (< {BUDGET_MS})"
-        lines.append(
-            f"| {name} | {row['median_ms']} | {row['p95_ms']} | {row['max_ms']} | {row['queries']} | {verdict} |"
-        )
-    text = "\n".join(lines) + "\n"
-    print(text)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "intake_pages.md").write_text(text)
-    (RESULTS / "intake_pages.json").write_text(
-        json.dumps({"clients": client_count, "database": vendor, "pages": rows}, indent=2)
-    )
+    count = Client.objects.filter(clinic=membership.clinic).count()
+    title = f"Intake pages: server time with {count:,} clients ({connection.vendor}, {args.repeats} requests each)"
+    met = report("intake_pages", title, rows, BUDGET_MS, {"clients": count})
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

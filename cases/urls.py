@@ -1,9 +1,24 @@
 from django.urls import path
 
-from cases import views
+from cases import claim_urls, evidence_urls, hearing_urls, views
 
 app_name = "cases"
 
 urlpatterns = [
-    path("my-work/", views.my_work, name="my-work"),
+    path("cases/my-work/", views.my_work, name="my-work"),
+    path("cases/", views.case_list, name="case-list"),
+    path("cases/open/<int:client_pk>/", views.case_open, name="case-open"),
+    path("cases/<int:pk>/", views.case_detail, name="case-detail"),
+    path("cases/<int:pk>/edit/", views.case_edit, name="case-edit"),
+    path("cases/<int:pk>/team/", views.case_team, name="case-team"),
+    path("cases/<int:pk>/relief/<int:relief_pk>/", views.relief_edit, name="relief-edit"),
+    path("cases/<int:pk>/relief/add/", views.relief_add, name="relief-add"),
+    path("cases/<int:pk>/outcome/", views.case_outcome, name="case-outcome"),
+    path("cases/<int:pk>/close/", views.case_close, name="case-close"),
+    path("cases/<int:pk>/notes/", views.case_notes, name="notes"),
+    path("cases/<int:pk>/deadlines/add/", views.deadline_add, name="deadline-add"),
+    path("cases/<int:pk>/deadlines/<int:deadline_pk>/finish/", views.deadline_finish, name="deadline-finish"),
+    *claim_urls.urlpatterns,
+    *evidence_urls.urlpatterns,
+    *hearing_urls.urlpatterns,
 ]

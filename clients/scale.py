@@ -556,12 +556,19 @@ def seed_scale(*, clients: int, seed: int, log: Callable[[str], None] = lambda m
     return {"main": main, "other": other}
 
 
+def _loaded_models():
+    from cases.models import BarCheck, Case, CaseAssignment, CaseNote, Claim, HarmIncident, Hearing, ReliefApplication
+
+    return (Client, ClientAlias, FamilyMember, AdverseParty, WalkIn, Case, CaseAssignment, Claim, BarCheck,
+            HarmIncident, Hearing, ReliefApplication, CaseNote)  # fmt: skip
+
+
 def analyze_name_tables() -> None:
     """Fresh statistics after a bulk load, so the planner uses the indexes (without them it
     scanned all 100,000 clients to show the first page of the list); on PostgreSQL also VACUUM
     (when not inside a transaction, where it cannot run), so index-only scans work."""
     vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
-        for model in (Client, ClientAlias, FamilyMember, AdverseParty, WalkIn, PersonName, PersonNameToken):
+        for model in (*_loaded_models(), PersonName, PersonNameToken):
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"VACUUM ANALYZE {table}" if vacuum else f"ANALYZE {table}")

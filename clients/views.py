@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases.access import OPEN_ROLES
+from cases.selectors import cases_of_client
 from clients import selectors, services
 from clients.access import CLIENT_ROLES, RESTRICTED_ROLES, sees_restricted
 from clients.forms import (
@@ -23,18 +25,10 @@ from clients.forms import (
     WalkInStatusForm,
 )
 from clients.models import AdverseParty, ClientAlias
+from clinic.formerrors import add_service_error
 from clinic.permissions import role_required
 
 QUEUE_PERIODS = ("today", "week")
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    """Puts a service's ValidationError on the form: on its field if the form has it."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 # Intake desk and walk-ins
@@ -93,7 +87,7 @@ def walk_in_edit(request, pk: int):
         try:
             services.walk_in_update(actor=request.user, walk_in=walk_in, data=form.cleaned_data, request=request)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Changes were saved."))
             return redirect("clients:walk-in-detail", pk=pk)
@@ -142,10 +136,8 @@ def walk_in_accept(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("clients:walk-in-detail", pk=pk)
-    messages.success(
-        request, _("%(name)s is now a client. Complete their record and open a case.") % {"name": client.full_name}
-    )
-    return redirect("clients:client-detail", pk=client.pk)
+    messages.success(request, _("%(name)s is now a client. Open their case.") % {"name": client.full_name})
+    return redirect("cases:case-open", client_pk=client.pk)
 
 
 # Conflict checks
@@ -159,7 +151,7 @@ def conflict_check(request):
         try:
             check = services.conflict_check_run(actor=request.user, query=form.cleaned_data, request=request)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             return redirect("clients:conflict-check-detail", pk=check.pk)
     return render(request, "clients/conflict_check.html", {"form": form})
@@ -236,7 +228,7 @@ def client_create(request):
                 {"form": form, "address_form": address_form, "duplicate": exc.existing},
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": client.full_name})
             return redirect("clients:client-detail", pk=client.pk)
@@ -249,6 +241,8 @@ def client_detail(request, pk: int):
     services.client_viewed(actor=request.user, client=client, request=request)
     context = {
         "client": client,
+        "cases": cases_of_client(actor=request.user, client=client),
+        "can_open_case": request.membership.role in OPEN_ROLES,
         "family": selectors.family_with_status(client, timezone.localdate()),
         "sees_restricted": sees_restricted(request.membership),
         "alias_form": AliasForm(),
@@ -269,7 +263,7 @@ def client_edit(request, pk: int):
                 request, "clients/client_form.html", {"form": form, "client": client, "duplicate": exc.existing}
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Changes were saved."))
             return redirect("clients:client-detail", pk=pk)
@@ -290,7 +284,7 @@ def client_move(request, pk: int):
                 request=request,
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The new address was saved; the old one stays in the history."))
             return redirect("clients:client-detail", pk=pk)
@@ -333,7 +327,7 @@ def family_member_edit(request, pk: int, member_pk: int | None = None):
                 actor=request.user, client=client, member=member, data=form.cleaned_data, request=request
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("The family member was saved."))
             return redirect(reverse("clients:client-detail", args=[pk]) + "#family")

@@ -28,6 +28,7 @@ class DemoClinic:
     slug: str
     name: str
     time_zone: str
+    case_prefix: str
     staff: tuple[DemoStaff, ...]
 
 
@@ -36,6 +37,7 @@ DEMO_CLINICS = (
         slug="las-americas-demo",
         name="Las Americas Immigrant Advocacy Center (demo)",
         time_zone="America/Denver",
+        case_prefix="LA",
         staff=(
             DemoStaff("intake", "Rosa", "Delgado", Role.INTAKE),
             DemoStaff("attorney", "Marisol", "Vega", Role.ATTORNEY),
@@ -47,24 +49,36 @@ DEMO_CLINICS = (
         slug="border-rights-demo",
         name="Border Rights Clinic (demo)",
         time_zone="America/Chicago",
+        case_prefix="BR",
         staff=(DemoStaff("attorney2", "Grace", "Whitfield", Role.ATTORNEY),),
     ),
 )
 
 
-@transaction.atomic
 def seed_demo() -> dict[str, Clinic]:
+    with transaction.atomic():
+        clinics = _seed_records()
+    # Evidence uploads commit their files and rows themselves, outside the transaction above.
+    from cases.demo import seed_evidence
+
+    seed_evidence(clinics)
+    return clinics
+
+
+def _seed_records() -> dict[str, Clinic]:
     clinics = {}
     for spec in DEMO_CLINICS:
         clinic, _ = Clinic.objects.update_or_create(
-            slug=spec.slug, defaults={"name": spec.name, "time_zone": spec.time_zone}
+            slug=spec.slug, defaults={"name": spec.name, "time_zone": spec.time_zone, "case_prefix": spec.case_prefix}
         )
         for person in spec.staff:
             _seed_staff(clinic, person)
         clinics[spec.slug] = clinic
+    from cases.demo import seed_cases
     from clients.demo import seed_clients
 
     seed_clients(clinics)
+    seed_cases(clinics)
     return clinics
 
 

@@ -20,6 +20,12 @@ class Clinic(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    case_prefix = models.CharField(
+        _("case number prefix"),
+        max_length=6,
+        default="CL",
+        help_text=_("Case numbers read PREFIX-YEAR-NUMBER, for example LA-2026-0042."),
+    )
     time_zone = TimeZoneField(
         _("time zone"),
         default="America/Denver",

@@ -10,5 +10,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("clinic.clinic_urls")),
     path("", include("clients.urls")),
-    path("cases/", include("cases.urls")),
+    path("", include("cases.urls")),
 ]

@@ -1,5 +1,6 @@
 """Display helpers for walk-ins and clients; no queries, no rules."""
 
+from datetime import datetime
 from functools import lru_cache
 
 from django import template
@@ -66,4 +67,6 @@ def short_date(day) -> str:
     which costs more than everything else on a row of the client list."""
     if not day:
         return ""
+    if isinstance(day, datetime):
+        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
     return f"{day.day} {MONTHS_3[day.month].title()} {day.year}"

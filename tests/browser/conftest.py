@@ -51,8 +51,11 @@ def browser(live_server):
 
 
 @pytest.fixture
-def new_page(browser, live_server):
-    """new_page() -> a page in a fresh browser context (its own cookies), recording console errors."""
+def new_page(browser, live_server, django_db_serialized_rollback):
+    """new_page() -> a page in a fresh browser context (its own cookies), recording console errors.
+
+    Browser tests run on a database emptied between tests; serialized rollback puts back what the
+    migrations wrote (the immigration courts, for one)."""
     contexts = []
 
     def open_page():

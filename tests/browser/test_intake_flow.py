@@ -43,8 +43,20 @@ def test_intake_logs_checks_and_accepts_a_walk_in(new_page, demo):
     page.get_by_role("button", name="Record decision").click()
     expect(page.get_by_text("The decision was recorded.")).to_be_visible()
     page.get_by_role("button", name="Accept as client").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Marisela Quiroz Batres")
+    # Accepting hands over to opening the case.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open a case for Marisela Quiroz Batres")
     expect(page.get_by_text("is now a client")).to_be_visible()
+    page.get_by_label("Lead attorney").select_option(label="Marisol Vega")
+    page.get_by_label("Process").select_option("defensive")
+    page.get_by_label("Court").select_option(label="El Paso (ELP)")
+    screenshot(page, "intake-open-case")
+    page.get_by_role("button", name="Open the case").click()
+    expect(page.get_by_text("was opened.")).to_be_visible()
+    # Intake staff see the case overview but not the claim, evidence or notes.
+    expect(page.get_by_role("link", name="Claim")).to_have_count(0)
+    screenshot(page, "intake-case-overview")
+    page.get_by_role("link", name="Marisela Quiroz Batres").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Marisela Quiroz Batres")
 
     page.get_by_role("link", name="Add a family member").click()
     page.get_by_label("Relationship").select_option("child")

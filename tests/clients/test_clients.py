@@ -139,8 +139,8 @@ def test_the_detail_page_is_audited_and_runs_fixed_queries(
     for number in range(5):
         services.alias_add(actor=attorney, client=client_record, kind="alias", name=f"Alias {number}")
     # session, user, membership, client with creator and walk-in, family, adverse parties,
-    # aliases, addresses, the audit event of this view
-    with django_assert_num_queries(9):
+    # aliases, addresses, the client's cases with their leads, the audit event of this view
+    with django_assert_num_queries(10):
         page = client.get(reverse("clients:client-detail", args=[client_record.pk]))
     assert page.status_code == 200
     views = AuditEvent.objects.filter(

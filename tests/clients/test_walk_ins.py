@@ -186,7 +186,8 @@ def test_accepting_carries_over_what_was_logged(as_user, intake_user, walk_in, c
     record_check(intake_user, walk_in, ConflictCheck.Decision.CLEARED)
     response = as_user(intake_user).post(reverse("clients:walk-in-accept", args=[walk_in.pk]))
     client = Client.objects.get()
-    assert response.url == reverse("clients:client-detail", args=[client.pk])
+    # Accepting hands over to opening the client's case.
+    assert response.url == reverse("cases:case-open", args=[client.pk])
     assert (client.full_name, client.clinic, client.phone) == ("José Luis Hernández Cruz", clinic, "+19155550123")
     assert (client.date_of_birth, client.last_entry_date) == (date(1999, 4, 2), date(2026, 1, 5))
     walk_in.refresh_from_db()

@@ -1,9 +1,12 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clients.scale import OTHER_SLUG, ScaleDataExistsError, analyze_name_tables, seed_scale
+from cases.scale import clinics_without_cases, seed_cases
+from clients.scale import OTHER_SLUG, ScaleDataExistsError, analyze_name_tables, scale_clinic, seed_scale
+from clinic.models import Clinic
 
 
 class Command(BaseCommand):
@@ -28,11 +31,19 @@ class Command(BaseCommand):
         try:
             clinics = seed_scale(clients=options["clients"], seed=options["seed"], log=log)
         except ScaleDataExistsError:
-            raise CommandError(_already_loaded()) from None
+            # The people are there; what came later (cases) may not be: load only what is missing.
+            clinics = {"main": scale_clinic(), "other": Clinic.objects.get(slug=OTHER_SLUG)}
+            if not clinics_without_cases(clinics.values()):
+                raise CommandError(_already_loaded()) from None
+        for clinic in clinics_without_cases(clinics.values()):
+            seed_cases(clinic=clinic, seed=options["seed"], today=timezone.localdate(), log=log)
         analyze_name_tables()
         elapsed = time.monotonic() - started
         for clinic in clinics.values():
-            self.stdout.write(f"{clinic.slug}: {clinic.clients.count()} clients, {clinic.walk_ins.count()} walk-ins")
+            self.stdout.write(
+                f"{clinic.slug}: {clinic.clients.count()} clients, {clinic.walk_ins.count()} walk-ins, "
+                f"{clinic.cases.count()} cases"
+            )
         self.stdout.write(self.style.SUCCESS(_("Scale data loaded in %(seconds).0f s.") % {"seconds": elapsed}))
 
 

@@ -1,0 +1,211 @@
+"""Reads of the case core, scoped by cases.access (another clinic's case, or one the user may not
+see: 404). Each page runs a fixed number of queries, whatever the size of the case."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from cases.access import case_for_user, cases_visible_to, sees_confidential
+from cases.models import Case, CaseAssignment, CaseNote, Deadline, Hearing, ReliefApplication
+from clinic.permissions import require_role
+
+CASES_PER_PAGE = 50
+COUNT_LIMIT = 1000
+UPCOMING_SHOWN = 5
+NOTES_SHOWN = 5
+
+
+def _lead_assignments() -> Prefetch:
+    return Prefetch(
+        "assignments",
+        queryset=CaseAssignment.objects.filter(role=CaseAssignment.Role.LEAD).select_related("user"),
+        to_attr="lead_assignments",
+    )
+
+
+def _next_hearing() -> Subquery:
+    upcoming = Hearing.objects.filter(case=OuterRef("pk"), starts_at__gte=timezone.now()).order_by("starts_at")
+    return Subquery(upcoming.values("starts_at")[:1])
+
+
+# Each order is a tuple of fields that is unique per clinic, so a page can start strictly after
+# the last case of the previous one (keyset pagination: page 2,000 costs what page 1 costs).
+SORTS = {
+    "-opened": ("-opened_on", "-sequence"),
+    "opened": ("opened_on", "sequence"),
+    "number": ("year", "sequence"),
+    "-number": ("-year", "-sequence"),
+}
+
+
+@dataclass(frozen=True)
+class CasePage:
+    cases: list[Case]
+    total: int  # at most COUNT_LIMIT + 1
+    next_after: str | None
+
+    @property
+    def more_than_limit(self) -> bool:
+        return self.total > COUNT_LIMIT
+
+    @property
+    def count_limit(self) -> int:
+        return COUNT_LIMIT
+
+
+def case_list(*, actor, filters: dict, after: str = "") -> CasePage:
+    """One page of the cases the user may see, filtered and ordered. Three queries: the count, the
+    page with each case's client, court and next hearing, and the page's lead attorneys."""
+    cases = _filtered(cases_visible_to(actor), filters)
+    order = SORTS.get(filters.get("sort") or "-opened", SORTS["-opened"])
+    # Counted up to COUNT_LIMIT only: "1,000+ cases" says enough, and an exact count of 100,000
+    # open cases costs more than the page itself.
+    total = cases.order_by()[: COUNT_LIMIT + 1].count()
+    page = list(
+        cases.filter(_after(order, after))
+        .select_related("client", "court")
+        .annotate(next_hearing=_next_hearing())
+        .prefetch_related(_lead_assignments())
+        .order_by(*order)[: CASES_PER_PAGE + 1]
+    )
+    more = len(page) > CASES_PER_PAGE
+    page = page[:CASES_PER_PAGE]
+    next_after = _cursor(page[-1], order) if more else None
+    return CasePage(page, total, next_after)
+
+
+def _cursor(case: Case, order: tuple[str, ...]) -> str:
+    return ",".join(str(getattr(case, field.lstrip("-"))) for field in order)
+
+
+def _after(order: tuple[str, ...], cursor: str) -> Q:
+    """Cases strictly after the cursor in `order`, as (a > x) or (a = x and (b > y or ...)), with
+    each leading field also bounded (a >= x) so the index on the order gives the range start."""
+    values = cursor.split(",") if cursor else []
+    if len(values) != len(order):
+        return Q()
+    try:
+        parsed = [
+            date.fromisoformat(value) if field.lstrip("-") == "opened_on" else int(value)
+            for field, value in zip(order, values, strict=True)
+        ]
+    except ValueError:
+        return Q()
+    condition = Q()
+    for field, value in reversed(list(zip(order, parsed, strict=True))):
+        name, descending = field.lstrip("-"), field.startswith("-")
+        beyond = Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
+        at_or_beyond = Q(**{f"{name}__{'lte' if descending else 'gte'}": value})
+        condition = beyond if not condition else at_or_beyond & (beyond | (Q(**{name: value}) & condition))
+    return condition
+
+
+def _filtered(cases: QuerySet[Case], filters: dict) -> QuerySet[Case]:
+    status = filters.get("status")
+    if status == "all":
+        pass
+    elif status:
+        cases = cases.filter(status=status)
+    else:
+        cases = cases.open()
+    if filters.get("attorney"):
+        # A join from the attorney's assignments (their index), not a scan of every case.
+        cases = cases.filter(assignments__user=filters["attorney"])
+    if filters.get("court"):
+        cases = cases.filter(court=filters["court"])
+    if filters.get("process"):
+        cases = cases.filter(process=filters["process"])
+    if filters.get("q"):
+        cases = cases.filter(number__istartswith=filters["q"].strip())
+    return cases
+
+
+def case_overview(*, actor, pk: int) -> Case:
+    """The case with what its overview shows, in a fixed number of queries: family, team, relief,
+    the next hearings, open deadlines, the latest notes and claim counts. Intake staff get no
+    notes, deadlines, relief or claim (confidential)."""
+    membership = require_role(actor)
+    confidential = sees_confidential(membership)
+    now = timezone.now()
+    prefetches = [
+        "included_family",
+        Prefetch("assignments", queryset=CaseAssignment.objects.select_related("user")),
+        Prefetch(
+            "hearings",
+            queryset=Hearing.objects.filter(starts_at__gte=now).select_related("court")[:UPCOMING_SHOWN],
+            to_attr="upcoming",
+        ),
+    ]
+    if confidential:
+        prefetches += [
+            Prefetch("relief_applications", queryset=ReliefApplication.objects.order_by("id")),
+            Prefetch(
+                "deadlines", queryset=Deadline.objects.filter(status=Deadline.Status.OPEN), to_attr="open_deadlines"
+            ),
+            Prefetch("notes", queryset=CaseNote.objects.select_related("author")[:NOTES_SHOWN], to_attr="latest_notes"),
+        ]
+    cases = (
+        cases_visible_to(actor).select_related("client", "court", "claim", "closed_by").prefetch_related(*prefetches)
+    )
+    if confidential:
+        cases = cases.annotate(
+            incident_count=Count("claim__incidents", distinct=True), evidence_count=Count("evidence", distinct=True)
+        )
+    return get_object_or_404(cases, pk=pk)
+
+
+def case_get(*, actor, pk: int, write: bool = False, confidential: bool = False) -> Case:
+    return case_for_user(actor=actor, pk=pk, write=write, confidential=confidential)
+
+
+def relief_get(*, case: Case, pk: int) -> ReliefApplication:
+    return get_object_or_404(case.relief_applications.all(), pk=pk)
+
+
+def deadline_get(*, case: Case, pk: int) -> Deadline:
+    return get_object_or_404(case.deadlines.all(), pk=pk)
+
+
+def case_notes(*, case: Case) -> QuerySet[CaseNote]:
+    return case.notes.select_related("author")
+
+
+@dataclass(frozen=True)
+class Week:
+    today: date
+    end: date
+    hearings: list[Hearing]
+    deadlines: list[Deadline]
+    open_cases: int
+
+
+def my_week(*, actor, today: date) -> Week:
+    """The next seven days of the cases the user works on: hearings, and deadlines due (overdue
+    first). Three queries."""
+    require_role(actor)
+    mine = Case.objects.filter(assignments__user=actor)
+    end = today + timedelta(days=6)
+    start_of_today = timezone.make_aware(datetime.combine(today, time.min))
+    hearings = (
+        Hearing.objects.filter(
+            case__in=mine, starts_at__gte=start_of_today, starts_at__lt=start_of_today + timedelta(days=7)
+        )
+        .select_related("case", "case__client", "court")
+        .order_by("starts_at")
+    )
+    deadlines = (
+        Deadline.objects.filter(case__in=mine, status=Deadline.Status.OPEN, due_on__lte=end)
+        .select_related("case", "case__client")
+        .order_by("due_on")
+    )
+    return Week(today, end, list(hearings), list(deadlines), mine.open().count())
+
+
+def cases_of_client(*, actor, client) -> list[Case]:
+    """The client's cases that the user may see, newest first."""
+    return list(
+        cases_visible_to(actor).filter(client=client).select_related("court").prefetch_related(_lead_assignments())
+    )
