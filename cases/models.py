@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
 
+from cases.deadline_rules import Counting, Direction, RuleSpec, Trigger
 from clients.models import AdverseParty, Client, FamilyMember, Language
 from clinic.models import Clinic
 
@@ -538,23 +539,197 @@ class CaseNumberCounter(models.Model):
         return f"{self.clinic} {self.year}: {self.last}"
 
 
+class DeadlineRule(models.Model):
+    """A deadline rule by its code (cases/deadline_rules.py, domain-rules.md section 1). Its
+    arithmetic lives in versions, each in force from an effective date; history is never edited."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    trigger = models.CharField(_("trigger"), max_length=24, choices=Trigger.CHOICES)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DeadlineRuleVersion(models.Model):
+    """The rule's arithmetic from `effective_from` (blank: since before any version recorded).
+    Added, never changed: a court that changes a default gets a new version, and deadlines of
+    earlier triggers keep the version they were computed with."""
+
+    rule = models.ForeignKey(DeadlineRule, on_delete=models.PROTECT, related_name="versions")
+    effective_from = models.DateField(_("in force for triggers from"), null=True, blank=True)
+    offset = models.PositiveSmallIntegerField(_("offset"))
+    direction = models.CharField(_("direction"), max_length=6, choices=Direction.CHOICES, default=Direction.AFTER)
+    counting = models.CharField(_("counting"), max_length=16, choices=Counting.CHOICES, default=Counting.CALENDAR_DAYS)
+    roll_forward = models.BooleanField(_("weekend or holiday moves it to the next business day"), default=True)
+    adds_clock_stops = models.BooleanField(_("days the clock was stopped are added"), default=False)
+    lead_days = models.JSONField(_("reminder lead times (days before)"), default=list)
+    citation = models.CharField(_("citation"), max_length=200)
+    source_url = models.URLField(_("source"), max_length=300, blank=True)
+    source_note = models.TextField(_("source note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["rule", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "effective_from"],
+                condition=Q(effective_from__isnull=False),
+                name="cases_ruleversion_one_per_date",
+            ),
+            models.UniqueConstraint(
+                fields=["rule"], condition=Q(effective_from__isnull=True), name="cases_ruleversion_one_original"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule.code} from {self.effective_from or 'the start'}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise RuleHistoryError("A rule version is never changed; add a new version with a later effective date.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuleHistoryError("A rule version is never deleted; deadlines were computed with it.")
+
+    def spec(self) -> RuleSpec:
+        return RuleSpec(
+            code=self.rule.code,
+            title=self.rule.title,
+            trigger=self.rule.trigger,
+            offset=self.offset,
+            direction=self.direction,
+            counting=self.counting,
+            roll_forward=self.roll_forward,
+            adds_clock_stops=self.adds_clock_stops,
+            lead_days=tuple(self.lead_days),
+            citation=self.citation,
+            effective_from=self.effective_from,
+            source_url=self.source_url,
+            source_note=self.source_note,
+        )
+
+
+class RuleHistoryError(Exception):
+    pass
+
+
+class ClinicLeadTime(models.Model):
+    """A clinic's own reminder lead times for a rule, set by a supervisor; without a row the
+    rule version's lead times apply."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="lead_times")
+    rule = models.ForeignKey(DeadlineRule, on_delete=models.CASCADE, related_name="+")
+    lead_days = models.JSONField(_("reminder lead times (days before)"), default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["clinic", "rule"], name="cases_leadtime_one_per_rule")]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.lead_days}"
+
+
+class CaseEventKind(models.TextChoices):
+    FILING_RECEIVED = Trigger.FILING_RECEIVED, _("Filing received from the other party")
+    IJ_DECISION = Trigger.IJ_DECISION, _("Immigration judge's decision")
+    FINAL_ORDER = Trigger.FINAL_ORDER, _("Final administrative order")
+    BRIEFING_SCHEDULE = Trigger.BRIEFING_SCHEDULE, _("BIA briefing schedule issued")
+    BIA_ORDER = Trigger.BIA_ORDER, _("BIA order")
+    FOIA_RECEIVED = Trigger.FOIA_RECEIVED, _("FOIA request received by the agency")
+    RFE_RECEIVED = Trigger.RFE_RECEIVED, _("Request for evidence or NOID received")
+
+
+class CaseEvent(models.Model):
+    """Something that happened in the case and starts deadlines: a decision, an order, a
+    filing received, a FOIA request, a request for evidence. Arrival, I-589 receipt, hearings
+    and moves are triggers too; they live on their own records."""
+
+    Kind = CaseEventKind
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("what happened"), max_length=24, choices=Kind.choices)
+    occurred_on = models.DateField(_("on"))
+    # A request for evidence states its own response date.
+    response_due_on = models.DateField(_("response due on (from the notice)"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=CaseEventKind.values), name="cases_event_kind_valid"),
+            models.CheckConstraint(
+                condition=~Q(kind=Trigger.RFE_RECEIVED) | Q(response_due_on__isnull=False),
+                name="cases_event_rfe_has_due_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on}"
+
+
+class ClockStop(models.Model):
+    """A period the asylum EAD clock did not run: a delay the applicant caused (8 CFR 208.7(a)(2))."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clock_stops")
+    stopped_on = models.DateField(_("clock stopped on"))
+    resumed_on = models.DateField(_("clock resumed on"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["stopped_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resumed_on__isnull=True) | Q(resumed_on__gte=F("stopped_on")),
+                name="cases_clockstop_resumes_after_stop",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stopped_on} to {self.resumed_on or 'now'}"
+
+
 class DeadlineStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
     WAIVED = "waived", _("Waived")
+    # The trigger was removed or no longer applies (hearing cancelled, I-589 filed, decision deleted).
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Deadline(models.Model):
-    """Something due on a case by a date. Entered by hand for now; the deadline engine (rules
-    with citations, reminders) builds on this table."""
+    """Something due on a case by a date: computed from a rule and its trigger, set by the
+    judge's own scheduling order, or entered by hand."""
 
     Status = DeadlineStatus
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
     title = models.CharField(_("what is due"), max_length=200)
     due_on = models.DateField(_("due on"))
-    status = models.CharField(_("status"), max_length=8, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN)
+    status = models.CharField(_("status"), max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # Computed deadlines: the rule version used, what triggered it (a stable key such as
+    # "hearing:12" so a changed trigger finds its deadlines), and why the date is what it is.
+    rule_version = models.ForeignKey(
+        DeadlineRuleVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines"
+    )
+    trigger_key = models.CharField(max_length=40, blank=True)
+    trigger_on = models.DateField(null=True, blank=True)
+    computed_due_on = models.DateField(_("date by the rule"), null=True, blank=True)
+    explanation = models.TextField(blank=True)
+    citation = models.CharField(_("citation"), max_length=200, blank=True)
+    # The judge's scheduling order overrides the rule's default (ICPM 3.1(b)).
+    judge_ordered = models.BooleanField(_("set by the judge's scheduling order"), default=False)
+    # The next day a reminder is due; the sweep reads only open rows with a date (partial index).
+    next_reminder_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -566,11 +741,119 @@ class Deadline(models.Model):
         ordering = ["due_on", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=DeadlineStatus.values), name="cases_deadline_status_valid"),
+            # One open computed deadline per rule and trigger: recomputing updates it in place.
+            models.UniqueConstraint(
+                fields=["case", "rule_version", "trigger_key"],
+                condition=Q(status="open") & ~Q(trigger_key=""),
+                name="cases_deadline_one_open_per_trigger",
+            ),
         ]
         indexes = [
             # Open deadlines of a case (case page, closing a case) and by date (dashboards).
             models.Index(fields=["case", "due_on"], condition=Q(status="open"), name="cases_deadline_open"),
+            models.Index(
+                fields=["next_reminder_on"],
+                condition=Q(status="open", next_reminder_on__isnull=False),
+                name="cases_deadline_reminder_due",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.due_on})"
+
+    @property
+    def is_computed(self) -> bool:
+        return self.rule_version_id is not None
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    # The deadline was finished or withdrawn before the reminder went out.
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Delivery(models.Model):
+    """One message to one person, claimed by a worker with a conditional UPDATE so that a
+    duplicate task, a second worker or a second beat sends it once (cases/reminders.py)."""
+
+    Status = DeliveryStatus
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
+    # Sent after the day it was due (a beat that missed a day, a clock jump, a long outage).
+    late = models.BooleanField(default=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Reminder(Delivery):
+    """A reminder of a deadline at one lead time to one person (lead -1: overdue, to a supervisor)."""
+
+    OVERDUE = -1
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="reminders")
+    # The due date the reminder was for: a deadline that moves gets its reminders again.
+    due_on = models.DateField()
+    lead_days = models.SmallIntegerField()
+    # The day it was due to go out (not before the deadline existed).
+    remind_on = models.DateField()
+
+    class Meta:
+        ordering = ["-remind_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deadline", "due_on", "lead_days", "recipient"], name="cases_reminder_once"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["queued_at"], condition=Q(status__in=["queued", "sending"]), name="cases_reminder_in_flight"
+            ),
+            models.Index(fields=["status"], condition=Q(status="failed"), name="cases_reminder_failed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deadline_id} at {self.lead_days} days to {self.recipient_id}"
+
+    @property
+    def is_escalation(self) -> bool:
+        return self.lead_days == self.OVERDUE
+
+
+class Digest(Delivery):
+    """The morning email of a person's week, once per local day."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    local_date = models.DateField()
+
+    class Meta:
+        ordering = ["-local_date", "-id"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "local_date"], name="cases_digest_once_a_day")]
+        indexes = [
+            models.Index(
+                fields=["queued_at"], condition=Q(status__in=["queued", "sending"]), name="cases_digest_in_flight"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.local_date}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret iCalendar address. Revoking deletes the row; a new one has a new token."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.user_id}"

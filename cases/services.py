@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.access import OPEN_ROLES, require_change
+from cases.deadline_services import schedule_reminders
 from cases.models import (
     BarCheck,
     Case,
@@ -238,6 +239,7 @@ def deadline_add(*, actor, case: Case, title: str, due_on: date, note: str = "",
     require_change(actor, case)
     deadline = Deadline(case=case, title=title.strip(), due_on=due_on, note=note.strip(), created_by=actor)
     deadline.full_clean()
+    schedule_reminders(deadline, case.clinic)
     deadline.save()
     audit_case(actor, Action.CREATE, case, f"Deadline added, due {due_on}", request=request, obj=deadline)
     return deadline
@@ -252,8 +254,10 @@ def deadline_finish(*, actor, deadline: Deadline, status: str, note: str = "", r
     if status == Deadline.Status.WAIVED and not note.strip():
         raise ValidationError({"note": _("Say why the deadline is waived.")})
     deadline.status, deadline.finished_at, deadline.finished_by = status, timezone.now(), actor
+    deadline.next_reminder_on = None
     if note.strip():
         deadline.note = note.strip()
-    deadline.save(update_fields=["status", "finished_at", "finished_by", "note"])
+    deadline.save(update_fields=["status", "finished_at", "finished_by", "note", "next_reminder_on"])
+    deadline.reminders.filter(status="queued").update(status="cancelled")
     audit_case(actor, Action.UPDATE, deadline.case, f"Deadline {status}", request=request, obj=deadline)
     return deadline

@@ -168,3 +168,31 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app message to one person (the bell). Never a client's name: the case number and a link."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    message = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="clinic_notification_user"),
+            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="clinic_notification_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return self.message
