@@ -118,26 +118,26 @@ def version_in_force(versions: list[RuleSpec], trigger_on: date) -> RuleSpec:
     return max(in_force, key=lambda v: v.effective_from or date.min)
 
 
-def _add_business_days(start: date, count: int) -> date:
+def _add_business_days(start: date, count: int, step: int = 1) -> date:
+    """`count` business days after `start` (or before it, with step -1); `start` is day 0."""
     day = start
     while count > 0:
-        day += timedelta(days=1)
+        day += timedelta(days=step)
         if dates.is_business_day(day):
             count -= 1
     return day
 
 
 def _raw_date(spec: RuleSpec, trigger_on: date, stopped_days: int) -> date:
+    sign = -1 if spec.direction == Direction.BEFORE else 1
     if spec.counting == Counting.DATE_ON_NOTICE:
         return trigger_on
     if spec.counting == Counting.YEARS:
-        return dates.add_years(trigger_on, spec.offset)
+        return dates.add_years(trigger_on, sign * spec.offset)
     if spec.counting == Counting.BUSINESS_DAYS:
-        return _add_business_days(trigger_on, spec.offset)
+        return _add_business_days(trigger_on, spec.offset, sign)
     days = spec.offset + (stopped_days if spec.adds_clock_stops else 0)
-    if spec.direction == Direction.BEFORE:
-        return trigger_on - timedelta(days=days)
-    return trigger_on + timedelta(days=days)
+    return trigger_on + timedelta(days=sign * days)
 
 
 def compute(spec: RuleSpec, trigger_on: date, *, stopped_days: int = 0) -> Computation:

@@ -35,6 +35,8 @@ Action = AuditEvent.Action
 EVENT_TRIGGERS = {
     CaseEvent.Kind.BIA_ORDER: (Trigger.BIA_ORDER, Trigger.FINAL_ORDER),
 }
+# INA 208(a)(2)(B) took effect on 1 April 1997 (domain-rules.md rule 1).
+ONE_YEAR_RULE_START = date(1997, 4, 1)
 HEARING_TRIGGERS = {
     Hearing.Kind.MASTER: Trigger.MASTER_HEARING,
     Hearing.Kind.INDIVIDUAL: Trigger.INDIVIDUAL_HEARING,
@@ -98,13 +100,36 @@ MANUAL_LEAD_DAYS = (14, 7, 3, 1)
 # ---- the case's triggers -----------------------------------------------------------------------
 
 
-def stopped_days(case: Case, until: date) -> int:
-    """Days the EAD clock did not run up to `until` (an open stop counts up to that day)."""
+def _stopped_between(stops, start: date | None, until: date, open_until: date | None = None) -> int:
+    """Days in [start, until) the clock did not run. A stop runs from the day it stopped to the
+    day it resumed; an open stop runs to `open_until` (default: `until`)."""
     total = 0
-    for stop in case.clock_stops.all():
-        end = min(stop.resumed_on or until, until)
-        total += max((end - stop.stopped_on).days, 0)
+    for stop in stops:
+        begin = max(stop.stopped_on, start) if start else stop.stopped_on
+        end = min(stop.resumed_on or open_until or until, until)
+        total += max((end - begin).days, 0)
     return total
+
+
+def stopped_days(case: Case, until: date) -> int:
+    """Days the EAD clock did not run up to `until` (an open stop counts up to that day). Days
+    before the I-589 was received are not counted: the clock had not started."""
+    return _stopped_between(case.clock_stops.all(), case.i589_received_on, until)
+
+
+def _clock_date(case: Case, start: date, offset: int, today: date) -> tuple[date, int]:
+    """The day the clock, started on `start`, has run `offset` days, and the days it was stopped
+    before then. A stop that ends after the plain date pushes it further, and a stop in the
+    pushed days pushes it again, so this repeats until the date holds. An open stop counts up to
+    today (the earliest it can resume); resuming it recomputes the date."""
+    stops = list(case.clock_stops.all())
+    stopped = 0
+    while True:
+        day = start + timedelta(days=offset + stopped)
+        again = _stopped_between(stops, start, day, open_until=max(today, start))
+        if again == stopped:
+            return day, stopped
+        stopped = again
 
 
 def hearing_day(hearing: Hearing) -> date:
@@ -147,7 +172,9 @@ def case_facts(case: Case, today: date, keys_with_deadlines: set[str] = frozense
     facts = []
     # Once the I-589 is received the one-year deadline is met (or its exception argued).
     if case.last_arrival_date and not case.i589_received_on:
-        facts.append(Fact("case:arrival", Trigger.ARRIVAL, case.last_arrival_date, _("Last arrival")))
+        # The one-year clock counts from the last arrival or 1 April 1997, whichever is later.
+        arrival = max(case.last_arrival_date, ONE_YEAR_RULE_START)
+        facts.append(Fact("case:arrival", Trigger.ARRIVAL, arrival, _("Last arrival")))
     if case.i589_received_on:
         facts.append(Fact("case:i589", Trigger.I589_RECEIVED, case.i589_received_on, _("I-589 received")))
     return facts + _hearing_facts(case, today, keys_with_deadlines) + _event_facts(case) + _address_facts(case)
@@ -165,7 +192,7 @@ def plan_deadlines(case: Case, today: date, keys_with_deadlines: set[str] = froz
                 version = _in_force(versions, fact.on)
             except RuleError:
                 continue
-            stops = stopped_days(case, fact.on + timedelta(days=version.offset)) if version.adds_clock_stops else 0
+            stops = _clock_date(case, fact.on, version.offset, today)[1] if version.adds_clock_stops else 0
             planned[(code, fact.key)] = Planned(fact, version, compute(version.spec(), fact.on, stopped_days=stops))
     return planned
 
@@ -244,7 +271,9 @@ def _create(case: Case, plan: Planned, actor, request, today: date) -> Deadline:
 def sync_case_deadlines(*, case: Case, actor=None, request=None, now: datetime | None = None) -> SyncResult:
     """Creates, moves and withdraws the case's computed deadlines so they match its triggers.
     Finished deadlines stay as they are: a filing done before a hearing moved is still done."""
-    case = Case.objects.select_for_update().select_related("clinic", "client", "court").get(pk=case.pk)
+    # Lock the case row only: the court is a nullable join, and PostgreSQL refuses FOR UPDATE on
+    # the nullable side of an outer join.
+    case = Case.objects.select_for_update(of=("self",)).select_related("clinic", "client", "court").get(pk=case.pk)
     today = clinic_today(case.clinic, now)
     computed = list(case.deadlines.exclude(trigger_key="").select_related("rule_version__rule"))
     planned = plan_deadlines(case, today, {d.trigger_key for d in computed})

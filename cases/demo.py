@@ -17,8 +17,8 @@ from django.utils import timezone
 from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfgen.canvas import Canvas
 
-from cases import claim_services, evidence_services, hearing_services, services
-from cases.models import BarCheck, Case, Court
+from cases import claim_services, deadline_services, evidence_services, hearing_services, services
+from cases.models import BarCheck, Case, CaseEvent, Court, Deadline
 from clients.models import AdverseParty, Client, FamilyMember
 from clinic.models import Clinic, Membership
 
@@ -66,6 +66,7 @@ def seed_cases(clinics: dict[str, Clinic]) -> None:
     )
     other = _staff(clinics["border-rights-demo"])
     _simple_case(other["attorney2"], clinics["border-rights-demo"], "Páramo", "Pedro", Case.Process.DEFENSIVE, "DAL")
+    seed_deadlines(clinics)
 
 
 def _staff(clinic: Clinic) -> dict:
@@ -108,8 +109,12 @@ def _showcase_case(staff: dict, client: Client) -> Case:
     services.note_add(
         actor=attorney, case=case, privileged=False, text="Asked the wife for the hospital record of the leg wound."
     )
+    # The one-year deadline is computed from his arrival; this one is the attorney's own.
     services.deadline_add(
-        actor=attorney, case=case, title="File the I-589 before the one-year deadline", due_on=date(2026, 12, 9)
+        actor=attorney,
+        case=case,
+        title="Hospital record of the leg wound, from the wife",
+        due_on=timezone.localdate() + timedelta(days=6),
     )
     return case
 
@@ -142,6 +147,59 @@ def _simple_case(actor, clinic: Clinic, surname: str, given: str, process: str, 
         lead_attorney=actor,
         data={"process": process, "court": court, "status": Case.Status.PREPARING},
     )
+
+
+def _case_of(clinic: Clinic, surname: str) -> Case | None:
+    return Case.objects.filter(clinic=clinic, client__paternal_surname=surname).order_by("pk").first()
+
+
+def seed_deadlines(clinics: dict[str, Clinic]) -> None:
+    """Events, an I-589 with an EAD clock stop and a judge's order, so every kind of deadline shows
+    with its explanation. Each step runs once; the final sync computes what earlier seeds (from
+    before deadlines were computed) left out, and changes nothing on a second run."""
+    clinic = clinics["las-americas-demo"]
+    staff = _staff(clinic)
+    today = deadline_services.clinic_today(clinic)
+    showcase = _case_of(clinic, "Castañeda")
+    if showcase is not None and not showcase.events.exists():
+        deadline_services.event_record(
+            actor=staff["attorney"], case=showcase,
+            data={"kind": CaseEvent.Kind.FILING_RECEIVED, "occurred_on": today - timedelta(days=3),
+                  "note": "DHS brief opposing the particular social group"},
+        )  # fmt: skip
+    affirmative = _case_of(clinic, "Hernández")
+    if affirmative is not None and not affirmative.events.exists():
+        for kind, days_ago, due_in in ((CaseEvent.Kind.FOIA_RECEIVED, 8, None), (CaseEvent.Kind.RFE_RECEIVED, 5, 79)):
+            data = {"kind": kind, "occurred_on": today - timedelta(days=days_ago)}
+            if due_in:
+                data |= {"response_due_on": today + timedelta(days=due_in), "note": "Proof of identity and entry"}
+            deadline_services.event_record(actor=staff["attorney"], case=affirmative, data=data)
+    filed = _case_of(clinic, "Aguilar")
+    if filed is not None and not filed.i589_received_on:
+        services.case_update(
+            actor=staff["supervisor"], case=filed, data={"i589_received_on": today - timedelta(days=120)}
+        )
+    if filed is not None and not filed.clock_stops.exists():
+        stop = deadline_services.clock_stop_add(
+            actor=staff["supervisor"], case=filed, stopped_on=today - timedelta(days=70),
+            reason="Continuance requested by the applicant to find a new attorney",
+        )  # fmt: skip
+        deadline_services.clock_stop_resume(actor=staff["supervisor"], stop=stop, resumed_on=today - timedelta(days=56))
+    for case in Case.objects.filter(clinic__in=clinics.values()).open():
+        deadline_services.sync_case_deadlines(case=case)
+    if showcase is not None:
+        _judge_order(staff["attorney"], showcase)
+
+
+def _judge_order(attorney, case: Case) -> None:
+    """IJ Hollis's scheduling order: filings for the merits hearing 45 days before it."""
+    merits = case.deadlines.filter(status=Deadline.Status.OPEN, rule_version__rule__code="merits_hearing_filing")
+    deadline = merits.filter(judge_ordered=False).first()
+    if deadline is not None and deadline.trigger_on:
+        ordered = deadline.trigger_on - timedelta(days=45)
+        while ordered.weekday() >= 5:  # the order names a weekday
+            ordered -= timedelta(days=1)
+        deadline_services.deadline_set_judge_order(actor=attorney, deadline=deadline, due_on=ordered)
 
 
 # (file name, description, category, language, translation, pages, [(element, incident number or None)])

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from cases import hearing_times
 from cases.access import require_change
 from cases.dates import add_years
+from cases.deadline_services import sync_case_deadlines
 from cases.models import Case, Court, Hearing
 from cases.services import audit_case
 from clinic.models import AuditEvent
@@ -124,6 +125,7 @@ def hearing_schedule(*, actor, case: Case, data: dict, request=None) -> Hearing:
     hearing.full_clean()
     hearing.save()
     audit_case(actor, Action.CREATE, case, _summary(hearing, "scheduled"), request=request, obj=hearing)
+    sync_case_deadlines(case=case, actor=actor, request=request)
     return hearing
 
 
@@ -141,6 +143,7 @@ def hearing_update(*, actor, hearing: Hearing, data: dict, request=None) -> Hear
     hearing.full_clean()
     hearing.save(update_fields=changed)
     audit_case(actor, Action.UPDATE, hearing.case, _summary(hearing, "changed"), changed, request, obj=hearing)
+    sync_case_deadlines(case=hearing.case, actor=actor, request=request)
     return hearing
 
 
@@ -167,11 +170,14 @@ def hearing_record_result(
         hearing.save(update_fields=changed)
         summary = f"{hearing.kind} result: {result or 'none'}"
         audit_case(actor, Action.UPDATE, hearing.case, summary, changed, request, obj=hearing)
+        sync_case_deadlines(case=hearing.case, actor=actor, request=request)
     return hearing
 
 
 @transaction.atomic
 def hearing_delete(*, actor, hearing: Hearing, request=None) -> None:
     require_change(actor, hearing.case)
-    audit_case(actor, Action.DELETE, hearing.case, _summary(hearing, "deleted"), request=request, obj=hearing)
+    case = hearing.case
+    audit_case(actor, Action.DELETE, case, _summary(hearing, "deleted"), request=request, obj=hearing)
     hearing.delete()
+    sync_case_deadlines(case=case, actor=actor, request=request)

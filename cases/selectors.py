@@ -125,8 +125,8 @@ def _filtered(cases: QuerySet[Case], filters: dict) -> QuerySet[Case]:
 
 def case_overview(*, actor, pk: int) -> Case:
     """The case with what its overview shows, in a fixed number of queries: family, team, relief,
-    the next hearings, open deadlines, the latest notes and claim counts. Intake staff get no
-    notes, deadlines, relief or claim (confidential)."""
+    the next hearings, the latest notes and claim counts (the deadline panel has its own selector,
+    cases/deadline_selectors.py). Intake staff get no notes, deadlines, relief or claim."""
     membership = require_role(actor)
     confidential = sees_confidential(membership)
     now = timezone.now()
@@ -142,9 +142,6 @@ def case_overview(*, actor, pk: int) -> Case:
     if confidential:
         prefetches += [
             Prefetch("relief_applications", queryset=ReliefApplication.objects.order_by("id")),
-            Prefetch(
-                "deadlines", queryset=Deadline.objects.filter(status=Deadline.Status.OPEN), to_attr="open_deadlines"
-            ),
             Prefetch("notes", queryset=CaseNote.objects.select_related("author")[:NOTES_SHOWN], to_attr="latest_notes"),
         ]
     cases = (

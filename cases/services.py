@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.access import OPEN_ROLES, require_change
-from cases.deadline_services import schedule_reminders
+from cases.deadline_services import schedule_reminders, sync_case_deadlines
 from cases.models import (
     BarCheck,
     Case,
@@ -27,6 +27,8 @@ from clinic.models import AuditEvent, Membership
 from clinic.permissions import Role, require_role
 
 Action = AuditEvent.Action
+# Fields of the case that start deadlines or decide which apply (cases/deadline_services.py).
+DEADLINE_FIELDS = {"last_arrival_date", "i589_received_on", "court", "process"}
 
 
 def audit_case(
@@ -116,6 +118,8 @@ def case_open(*, actor, client: Client, data: dict, lead_attorney, team=(), incl
         [ReliefApplication(case=case, kind=kind) for kind in DEFAULT_RELIEF[case.process]]
     )
     audit_case(actor, Action.CREATE, case, f"Opened case for Client {client.pk}", request=request)
+    if case.last_arrival_date or case.i589_received_on:
+        sync_case_deadlines(case=case, actor=actor, request=request)
     return case
 
 
@@ -133,6 +137,8 @@ def case_update(*, actor, case: Case, data: dict, included_family=None, request=
         case.full_clean()
         case.save()
         audit_case(actor, Action.UPDATE, case, changed=changed, request=request)
+        if DEADLINE_FIELDS.intersection(changed):
+            sync_case_deadlines(case=case, actor=actor, request=request)
     return case
 
 

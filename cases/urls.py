@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import claim_urls, evidence_urls, hearing_urls, views
+from cases import claim_urls, deadline_urls, evidence_urls, feed_urls, hearing_urls, reminder_urls, views
 
 app_name = "cases"
 
@@ -21,4 +21,7 @@ urlpatterns = [
     *claim_urls.urlpatterns,
     *evidence_urls.urlpatterns,
     *hearing_urls.urlpatterns,
+    *reminder_urls.urlpatterns,
+    *deadline_urls.urlpatterns,
+    *feed_urls.urlpatterns,
 ]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import selectors, services
+from cases import deadline_selectors, deadline_services, selectors, services
 from cases.access import CASE_ROLES, OPEN_ROLES
 from cases.context import case_page
 from cases.forms import (
@@ -83,6 +83,9 @@ def case_open(request, client_pk: int):
 def case_detail(request, pk: int):
     case = selectors.case_overview(actor=request.user, pk=pk)
     context = case_page(request, case, "overview", deadline_form=DeadlineForm(), today=timezone.localdate())
+    if context["sees_confidential"]:
+        today = deadline_services.clinic_today(request.clinic)
+        context["panel"] = deadline_selectors.deadline_panel(case=case, today=today)
     return render(request, "cases/case_detail.html", context)
 
 

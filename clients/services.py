@@ -335,6 +335,11 @@ def client_move(*, actor, client: Client, address: dict, moved_on: date, request
         current.save(update_fields=["moved_out_on"])
     new = _add_address(actor, client, address, moved_in_on=moved_on)
     _audit(actor, Action.UPDATE, client, "New address", changed=["address"], request=request)
+    # A move during a defensive case starts the change-of-address deadline (EOIR-33).
+    from cases.deadline_services import sync_case_deadlines
+
+    for case in client.cases.open():
+        sync_case_deadlines(case=case, actor=actor, request=request)
     return new
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic.models import Membership
+from clinic.notifications import unread_count_subquery
 
 LAST_ACTIVITY_KEY = "last_activity"
 # Write the session at most once a minute, not on every request.
@@ -58,7 +59,13 @@ class ClinicMiddleware:
     def __call__(self, request):
         membership = None
         if request.user.is_authenticated:
-            membership = Membership.objects.select_related("clinic").filter(user=request.user).first()
+            membership = (
+                Membership.objects.select_related("clinic")
+                # The bell's unread count, in the same query (clinic.context_processors).
+                .annotate(unread_notifications=unread_count_subquery())
+                .filter(user=request.user)
+                .first()
+            )
             if membership is not None:
                 request.user.membership = membership
         request.membership = membership

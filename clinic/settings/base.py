@@ -202,11 +202,29 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 HEARTBEAT_INTERVAL_SECONDS = env_int("HEARTBEAT_INTERVAL_SECONDS", 30, minimum=1)
 # /healthz calls beat stale when the last heartbeat is older than this.
 HEARTBEAT_STALE_AFTER = timedelta(seconds=HEARTBEAT_INTERVAL_SECONDS * 4)
+# Reminders (cases/reminders.py): a row queued or sending for longer than this is queued again
+# by the next sweep (a flushed broker, a killed worker). Longer than CELERY_TASK_TIME_LIMIT, so a
+# send still running is never taken over.
+REMINDER_REQUEUE_AFTER = timedelta(seconds=env_int("REMINDER_REQUEUE_AFTER_SECONDS", 10 * 60, minimum=1))
+# Delivery retries: about this many seconds, doubling each time (with jitter), six times.
+REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 30, minimum=1)
+REMINDER_SWEEP_SECONDS = 5 * 60
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "clinic.tasks.heartbeat",
         "schedule": timedelta(seconds=HEARTBEAT_INTERVAL_SECONDS),
         "options": {"expires": HEARTBEAT_INTERVAL_SECONDS},
+    },
+    # Both are safe to run twice at once (two beats) and catch up on what a missed run left.
+    "reminder-sweep": {
+        "task": "cases.tasks.sweep_reminders",
+        "schedule": timedelta(seconds=REMINDER_SWEEP_SECONDS),
+        "options": {"expires": REMINDER_SWEEP_SECONDS},
+    },
+    "reminder-digests": {
+        "task": "cases.tasks.queue_digests",
+        "schedule": timedelta(seconds=REMINDER_SWEEP_SECONDS),
+        "options": {"expires": REMINDER_SWEEP_SECONDS},
     },
 }
 

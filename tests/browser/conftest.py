@@ -4,8 +4,14 @@ against pytest-django's live server on loopback. Screenshots go to var/screensho
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connections
 from playwright.sync_api import sync_playwright
+
+from cases import services
+from cases.models import Case, Court
+from clients.models import Client
+from clinic.demo import seed_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the networking flags Chromium keeps calling home, and this machine's closed network
@@ -84,3 +90,18 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def case(transactional_db):
+    """The browser tests' default case (a module may define its own): a defensive case of the
+    demo clinic (El Paso) before the Dallas court, led by `attorney`."""
+    seed_demo()
+    attorney = get_user_model().objects.get(username="attorney")
+    client = Client.objects.filter(clinic__slug="las-americas-demo").order_by("pk").first()
+    return services.case_open(
+        actor=attorney,
+        client=client,
+        data={"process": Case.Process.DEFENSIVE, "court": Court.objects.get(code="DAL")},
+        lead_attorney=attorney,
+    )

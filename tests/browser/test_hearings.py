@@ -3,32 +3,14 @@ a case, sees them on the case's Hearings tab and on the calendar's month view.""
 
 from datetime import date, time
 
-import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases import hearing_times, services
-from cases.models import Case, Court
-from clients.models import Client
-from clinic.demo import DEMO_PASSWORD, seed_demo
+from cases import hearing_times
+from clinic.demo import DEMO_PASSWORD
 from tests.browser.conftest import screenshot, sign_in
 
 DALLAS = "America/Chicago"
-
-
-@pytest.fixture
-def case(transactional_db):
-    """A defensive case of the demo clinic (El Paso) before the Dallas court, led by `attorney`."""
-    seed_demo()
-    attorney = get_user_model().objects.get(username="attorney")
-    client = Client.objects.filter(clinic__slug="las-americas-demo").order_by("pk").first()
-    return services.case_open(
-        actor=attorney,
-        client=client,
-        data={"process": Case.Process.DEFENSIVE, "court": Court.objects.get(code="DAL")},
-        lead_attorney=attorney,
-    )
 
 
 def add_hearing(page, kind: str, day: date, starts: str, ends: str = "", judge: str = "") -> None:

@@ -66,7 +66,8 @@ def test_another_clinics_case_is_not_found(as_user, outsiders, case, role):
     ]
     for url in posts:
         assert client.post(url, {"title": "X", "due_on": "2027-01-01", "kind": "cat"}).status_code == 404
-    assert not case.deadlines.exists()
+    # The arrival date computed the one-year deadline; nothing was entered by hand.
+    assert not case.deadlines.filter(trigger_key="").exists()
     assert case.relief_applications.count() == 3
 
 
@@ -191,7 +192,9 @@ def test_a_broken_cursor_shows_the_first_page(as_user, supervisor, case):
 
 
 def test_closed_cases_leave_the_default_list(as_user, supervisor, case):
-    services.case_close(actor=supervisor, case=case, closed_on=timezone.localdate(), closing_reason="A")
+    services.case_close(
+        actor=supervisor, case=case, closed_on=timezone.localdate(), closing_reason="A", confirm_open_deadlines=True
+    )
     client = as_user(supervisor)
     assert client.get(reverse("cases:case-list")).context["page"].total == 0
     assert client.get(reverse("cases:case-list"), {"status": "all"}).context["page"].total == 1
@@ -216,8 +219,9 @@ def test_the_overview_runs_fixed_queries_whatever_the_size_of_the_case(
             starts_at=timezone.now() + timedelta(days=day + 1),
         )  # fmt: skip
     # session, user, membership, case (+client, court, claim) with counts, family, team (also
-    # the header's lead and the right to change), hearings, relief, deadlines, notes
-    with django_assert_num_queries(10):
+    # the header's lead and the right to change), hearings, relief, deadlines, notes; the deadline
+    # panel's deadlines with their rules, and its events
+    with django_assert_num_queries(11):
         page = client.get(url)
     html = page.content.decode()
     assert "Note 7" in html
@@ -238,7 +242,8 @@ def test_closing_with_open_deadlines_asks_and_records_who_confirmed(as_user, att
     client = as_user(attorney)
     today = timezone.localdate().isoformat()
     page = client.post(reverse("cases:case-close", args=[case.pk]), {"closed_on": today, "closing_reason": "B"})
-    assert "still has 1 open deadline" in page.content.decode()
+    # The brief and the one-year deadline computed from the arrival date.
+    assert "still has 2 open deadline" in page.content.decode()
     case.refresh_from_db()
     assert case.status != Case.Status.CLOSED
     client.post(
@@ -299,7 +304,7 @@ def test_notes_and_deadlines(as_user, attorney, case):
     note = CaseNote.objects.get()
     assert (note.author, note.privileged) == (attorney, True)
     client.post(reverse("cases:deadline-add", args=[case.pk]), {"title": "Declaration draft", "due_on": "2026-12-15"})
-    deadline = Deadline.objects.get()
+    deadline = Deadline.objects.get(title="Declaration draft")
     response = client.post(
         reverse("cases:deadline-finish", args=[case.pk, deadline.pk]), {"status": "waived"}, follow=True
     )

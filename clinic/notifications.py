@@ -1,0 +1,74 @@
+"""The bell: reads and writes of a person's in-app notifications, always scoped to that person.
+
+Another user's notification answers 404, like another clinic's record. A notification's link is
+followed only if it is a relative address on this site, never to another host (no open redirect).
+"""
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from clinic.models import Notification
+from clinic.permissions import membership_of, require_role
+
+
+def notifications_for(*, actor) -> QuerySet[Notification]:
+    """The actor's own notifications in their clinic, newest first; 403 for an account without a clinic."""
+    membership = require_role(actor)
+    return Notification.objects.filter(user=actor, clinic=membership.clinic)
+
+
+def notification_get(*, actor, pk: int) -> Notification:
+    return get_object_or_404(notifications_for(actor=actor), pk=pk)
+
+
+def unread_count(user) -> int:
+    """One query; none for an anonymous visitor or an account without a clinic."""
+    membership = membership_of(user)
+    if membership is None:
+        return 0
+    return Notification.objects.unread().filter(user=user, clinic_id=membership.clinic_id).count()
+
+
+def unread_count_subquery() -> Coalesce:
+    """For annotating a Membership query: its user's unread count in its clinic. ClinicMiddleware
+    asks for it with the membership it loads on every request, so the bell costs no query of its own."""
+    unread = (
+        Notification.objects.unread()
+        .filter(user=OuterRef("user_id"), clinic=OuterRef("clinic_id"))
+        .order_by()
+        .values("user")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(unread, output_field=IntegerField()), 0)
+
+
+def safe_target(url: str) -> str | None:
+    """`url` if it is a path on this site ("/cases/12/"), else None."""
+    url = (url or "").strip()
+    if not url.startswith("/") or url.startswith("//") or "\\" in url:
+        return None
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts=set(), require_https=False):
+        return None
+    return url
+
+
+def notification_open(*, actor, notification: Notification) -> str:
+    """Marks the notification read (if it was not) and returns where to go next."""
+    if notification.user_id != actor.pk:
+        raise Http404
+    if notification.read_at is None:
+        now = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+        notification.read_at = now
+    return safe_target(notification.url) or reverse("notifications:list")
+
+
+def notifications_mark_all_read(*, actor) -> int:
+    """Marks every unread notification of the actor read; returns how many."""
+    return notifications_for(actor=actor).unread().update(read_at=timezone.now())
