@@ -148,3 +148,23 @@ def test_a_worker_killed_mid_send_sends_once_after_restart(worker, broker, mailb
     sent_and_drained(broker, mailbox, 1)
     assert (status_of(reminder), mailbox.count()) == ("sent", 1)
     assert reminder.attempts == 2
+
+
+def test_reminders_missed_while_beat_was_down_go_out_late_once(worker, broker, mailbox, attorney):
+    worker.start()
+    (deadline,) = due_deadlines(attorney)
+    # Made three weeks ago, due in two days: its 3-day reminder was due yesterday, and beat
+    # has not run for ten days (a stopped beat, or the clock jumped ahead).
+    today = clinic_today(attorney.membership.clinic)
+    Deadline.objects.filter(pk=deadline.pk).update(
+        due_on=today + timedelta(days=2),
+        created_at=deadline.created_at - timedelta(days=21),
+        next_reminder_on=today - timedelta(days=10),
+    )
+    assert reminders.sweep_reminders() == 1, "only the latest stage missed, not every one"
+    assert reminders.sweep_reminders() == 0
+    sent_and_drained(broker, mailbox, 1)
+    reminder = Reminder.objects.get()
+    assert (reminder.lead_days, reminder.late, status_of(reminder)) == (3, True, "sent")
+    (message,) = mailbox.messages()
+    assert "(late reminder)" in message
