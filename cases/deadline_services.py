@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import reminder_plan
-from cases.deadline_rules import Computation, RuleError, Trigger, compute, version_in_force
+from cases.deadline_rules import Computation, RuleError, Trigger, compute, show, version_in_force
 from cases.models import (
     Case,
     CaseEvent,
@@ -232,6 +232,35 @@ def _apply_plan(deadline: Deadline, plan: Planned) -> None:
         deadline.due_on = plan.computation.due_on
 
 
+def _hearing_withdrawal_reason(case: Case, pk: int) -> str:
+    hearing = case.hearings.select_related("court").filter(pk=pk).first()
+    if hearing is None:
+        return _("The hearing was deleted.")
+    if hearing.result:
+        return _("The hearing was recorded as %(result)s.") % {"result": hearing.get_result_display().lower()}
+    court = hearing.court or case.court
+    if court is not None and court.detained:
+        return _("The hearing is on a detained docket: the court sets the deadlines.")
+    return _("The hearing no longer starts this deadline.")
+
+
+def withdrawal_reason(case: Case, trigger_key: str) -> str:
+    """Why an open deadline was withdrawn, in words, for its note and the finished list."""
+    kind, _sep, pk = trigger_key.partition(":")
+    if kind == "hearing":
+        return _hearing_withdrawal_reason(case, int(pk))
+    if trigger_key == "case:arrival":
+        if case.i589_received_on:
+            return _("The I-589 was received on %(day)s.") % {"day": show(case.i589_received_on)}
+        return _("The arrival date was removed.")
+    reasons = {
+        "case": _("The I-589 receipt date was removed."),
+        "event": _("The event was removed."),
+        "address": _("The move was removed, or the case is not before a court."),
+    }
+    return reasons.get(kind, _("Its trigger was removed."))
+
+
 def _withdraw(deadline: Deadline, reason: str, actor, request) -> None:
     deadline.status, deadline.finished_at, deadline.finished_by = Deadline.Status.WITHDRAWN, timezone.now(), actor
     deadline.note, deadline.next_reminder_on = reason[:500], None
@@ -282,7 +311,7 @@ def sync_case_deadlines(*, case: Case, actor=None, request=None, now: datetime |
     for deadline in (d for d in computed if d.status == Deadline.Status.OPEN):
         plan = planned.pop((deadline.rule_version.rule.code, deadline.trigger_key), None)
         if plan is None:
-            _withdraw(deadline, _("Its trigger was removed or no longer applies."), actor, request)
+            _withdraw(deadline, withdrawal_reason(case, deadline.trigger_key), actor, request)
             result.withdrawn.append(deadline)
         elif _move(deadline, plan, actor, request, today):
             result.moved.append(deadline)

@@ -16,7 +16,8 @@ PAGE_SIZE = 50
 @role_required(Role.SUPERVISOR)
 def reminder_failures(request):
     page = Paginator(reminders.failed_reminders(actor=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cases/reminder_failures.html", {"page": page})
+    digests = reminders.failed_digests(actor=request.user)[:PAGE_SIZE]
+    return render(request, "cases/reminder_failures.html", {"page": page, "digests": digests})
 
 
 @require_POST

@@ -469,6 +469,18 @@ def failed_reminders(*, actor):
     )
 
 
+def failed_digests(*, actor, days: int = 7):
+    """The clinic's morning digests of the last `days` days that failed for good. No retry: a
+    digest is of its day, and the next morning's replaces it."""
+    membership = require_role(actor, Role.SUPERVISOR)
+    since = local_now(membership.clinic, timezone.now()).date() - timedelta(days=days)
+    return (
+        Digest.objects.filter(status=Status.FAILED, clinic_id=membership.clinic_id, local_date__gt=since)
+        .select_related("recipient")
+        .order_by("-local_date", "-id")
+    )
+
+
 @transaction.atomic
 def reminder_retry(*, actor, reminder: Reminder, request=None) -> Reminder:
     """Sends a failed reminder again (a supervisor, of their own clinic)."""

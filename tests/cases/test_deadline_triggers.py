@@ -72,6 +72,9 @@ def test_cancelling_or_deleting_the_hearing_withdraws_its_deadline(attorney, cas
     deadline.refresh_from_db()
     assert deadline.status == Deadline.Status.WITHDRAWN
     assert deadline.next_reminder_on is None
+    assert (
+        deadline.note == {"cancel": "The hearing was recorded as cancelled.", "delete": "The hearing was deleted."}[how]
+    )
     assert AuditEvent.objects.filter(object_id=str(deadline.pk), summary__startswith="Deadline withdrawn").exists()
 
 
@@ -99,6 +102,7 @@ def test_the_arrival_date_computes_the_one_year_deadline_and_the_i589_replaces_i
     services.case_update(actor=attorney, case=case, data={"i589_received_on": received})
     one_year.refresh_from_db()
     assert one_year.status == Deadline.Status.WITHDRAWN
+    assert one_year.note == f"The I-589 was received on {received:%a} {received.day} {received:%b %Y}."
     assert open_deadlines(case, "ead_earliest_filing").get().due_on == received + timedelta(days=150)
     assert open_deadlines(case, "ead_earliest_grant").get().due_on == received + timedelta(days=180)
 
@@ -112,6 +116,7 @@ def test_changing_and_clearing_the_arrival_date(attorney, case):
     services.case_update(actor=attorney, case=case, data={"last_arrival_date": None})
     deadline.refresh_from_db()
     assert deadline.status == Deadline.Status.WITHDRAWN
+    assert deadline.note == "The arrival date was removed."
 
 
 def test_a_case_opened_without_an_arrival_date_has_no_deadline(attorney, intake_user):

@@ -275,6 +275,29 @@ def test_another_clinics_supervisor_cannot_see_or_retry(as_user, outsiders, fail
     assert failed.status == "failed"
 
 
+def test_failed_digests_of_the_week_are_listed_for_the_clinics_supervisor_only(
+    as_user, supervisor, attorney, outsiders, clinic, today
+):
+    def failed_digest(day):
+        return Digest.objects.create(
+            recipient=attorney,
+            clinic=clinic,
+            local_date=day,
+            status="failed",
+            attempts=7,
+            queued_at=timezone.now(),
+            last_error="SMTPRecipientsRefused",
+        )
+
+    failed_digest(today - timedelta(days=1))
+    failed_digest(today - timedelta(days=30))  # too old to matter
+    html = as_user(supervisor).get(reverse("cases:reminder-failures")).content.decode()
+    assert "Morning digests that could not be sent" in html
+    assert html.count("SMTPRecipientsRefused") == 1
+    other = as_user(outsiders[Role.SUPERVISOR]).get(reverse("cases:reminder-failures")).content.decode()
+    assert "SMTPRecipientsRefused" not in other
+
+
 # ---- the morning digest -----------------------------------------------------------------------
 
 
