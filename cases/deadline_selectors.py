@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cases.deadline_rules import Counting, Direction, Trigger, show
+from cases.deadline_rules import Counting, Direction, show
 from cases.deadline_services import EadClock, clinic_today
 from cases.models import Case, CaseEvent, ClinicLeadTime, ClockStop, Deadline, DeadlineRule, DeadlineRuleVersion
 from clinic.models import Clinic
@@ -34,7 +34,7 @@ class DeadlineRow:
 
     @property
     def overdue(self) -> bool:
-        return self.days_left < 0 and not self.earliest
+        return self.deadline.is_overdue(self.today)
 
     @property
     def days_overdue(self) -> int:
@@ -42,10 +42,7 @@ class DeadlineRow:
 
     @property
     def earliest(self) -> bool:
-        """The EAD dates are the first day something may be done, not a last day: once passed
-        they are open, not overdue (8 CFR 208.7(a))."""
-        version = self.deadline.rule_version
-        return version is not None and version.rule.trigger == Trigger.I589_RECEIVED
+        return self.deadline.is_earliest_date
 
     @property
     def kind(self) -> str:

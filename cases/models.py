@@ -765,6 +765,15 @@ class Deadline(models.Model):
     def is_computed(self) -> bool:
         return self.rule_version_id is not None
 
+    @property
+    def is_earliest_date(self) -> bool:
+        """The EAD dates are the first day something may be done, not a last day: once passed
+        they are open, never overdue (8 CFR 208.7(a)). Needs rule_version__rule loaded."""
+        return self.rule_version is not None and self.rule_version.rule.trigger == Trigger.I589_RECEIVED
+
+    def is_overdue(self, today) -> bool:
+        return self.due_on < today and not self.is_earliest_date
+
 
 class DeliveryStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")

@@ -195,7 +195,7 @@ def my_week(*, actor, today: date) -> Week:
     )
     deadlines = (
         Deadline.objects.filter(case__in=mine, status=Deadline.Status.OPEN, due_on__lte=end)
-        .select_related("case", "case__client")
+        .select_related("case", "case__client", "rule_version__rule")
         .order_by("due_on")
     )
     return Week(today, end, list(hearings), list(deadlines), mine.open().count())

@@ -13,3 +13,9 @@ def in_court_time(hearing) -> str:
     whatever the zone of the clinic looking at it."""
     local = timezone.localtime(hearing.starts_at, hearing.time_zone)
     return f"{date_format(local, 'D j M Y, H:i')} {local.tzname()}"
+
+
+@register.filter
+def overdue_on(deadline, today) -> bool:
+    """Past its date and not an earliest-day date (the EAD dates are never overdue)."""
+    return deadline.is_overdue(today)

@@ -153,14 +153,21 @@ def test_an_ead_date_that_passed_is_not_escalated_as_overdue(sweep, team_case, t
     assert "Not before" in html
     assert "Can be done now" in html
     assert "overdue" not in html
+    week = as_attorney_page(attorney, reverse("cases:my-work"))
+    assert "Earliest day to file the asylum EAD" in week
+    assert "Overdue</span>" not in week
 
 
 def as_attorney_case_page(attorney, case) -> str:
+    return as_attorney_page(attorney, reverse("cases:case-detail", args=[case.pk]))
+
+
+def as_attorney_page(attorney, url: str) -> str:
     from django.test import Client
 
     browser = Client()
     browser.force_login(attorney)
-    return browser.get(reverse("cases:case-detail", args=[case.pk])).content.decode()
+    return browser.get(url).content.decode()
 
 
 def test_a_missed_beat_sends_the_latest_stage_once_marked_late(sweep, add_deadline, today, clinic, attorney):
