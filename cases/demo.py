@@ -18,6 +18,7 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfgen.canvas import Canvas
 
 from cases import claim_services, deadline_services, evidence_services, hearing_services, services
+from cases.demo_outcomes import seed_outcomes
 from cases.models import BarCheck, Case, CaseEvent, Court, Deadline
 from clients.models import AdverseParty, Client, FamilyMember
 from clinic.models import Clinic, Membership
@@ -67,6 +68,7 @@ def seed_cases(clinics: dict[str, Clinic]) -> None:
     other = _staff(clinics["border-rights-demo"])
     _simple_case(other["attorney2"], clinics["border-rights-demo"], "Páramo", "Pedro", Case.Process.DEFENSIVE, "DAL")
     seed_deadlines(clinics)
+    seed_outcomes(clinics["las-americas-demo"])
 
 
 def _staff(clinic: Clinic) -> dict:

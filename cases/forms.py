@@ -6,11 +6,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseNote, Court, Deadline, ReliefApplication
+from cases.selectors import NO_ATTORNEY
 from clients.derivatives import derivative_status
 from clients.forms import DateInput
 from clinic.models import Membership
@@ -226,6 +228,33 @@ def courts_in_use(clinic) -> list[int]:
     return courts
 
 
+class _NobodyFirst(ModelChoiceIterator):
+    """The staff choices with "No attorney assigned" after the empty choice, still lazy."""
+
+    def __iter__(self):
+        choices = super().__iter__()
+        if self.field.empty_label is not None:
+            yield next(choices)
+        yield (NO_ATTORNEY, _("No attorney assigned"))
+        yield from choices
+
+    def __len__(self):
+        return super().__len__() + 1
+
+
+class UnassignedOrStaffField(forms.ModelChoiceField):
+    """A staff member, or "none": the cases nobody is assigned to (the dashboard's Unassigned row)."""
+
+    iterator = _NobodyFirst
+
+    def to_python(self, value):
+        return NO_ATTORNEY if value == NO_ATTORNEY else super().to_python(value)
+
+    def validate(self, value):
+        if value != NO_ATTORNEY:
+            super().validate(value)
+
+
 class CaseFilterForm(forms.Form):
     """The case list's filters and order; every field optional, bad values are ignored."""
 
@@ -237,7 +266,7 @@ class CaseFilterForm(forms.Form):
     ]
 
     q = forms.CharField(label=_("Case number"), required=False, max_length=20)
-    attorney = forms.ModelChoiceField(label=_("Attorney"), queryset=None, required=False)
+    attorney = UnassignedOrStaffField(label=_("Attorney"), queryset=None, required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     court = forms.ModelChoiceField(label=_("Court"), queryset=None, required=False)
     process = forms.ChoiceField(label=_("Process"), required=False)

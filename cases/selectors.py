@@ -17,6 +17,9 @@ COUNT_LIMIT = 1000
 UPCOMING_SHOWN = 5
 NOTES_SHOWN = 5
 
+# The attorney filter's value for "nobody is assigned" (the dashboard's Unassigned row).
+NO_ATTORNEY = "none"
+
 
 def _lead_assignments() -> Prefetch:
     return Prefetch(
@@ -111,7 +114,9 @@ def _filtered(cases: QuerySet[Case], filters: dict) -> QuerySet[Case]:
         cases = cases.filter(status=status)
     else:
         cases = cases.open()
-    if filters.get("attorney"):
+    if filters.get("attorney") == NO_ATTORNEY:
+        cases = cases.filter(assignments__isnull=True)
+    elif filters.get("attorney"):
         # A join from the attorney's assignments (their index), not a scan of every case.
         cases = cases.filter(assignments__user=filters["attorney"])
     if filters.get("court"):

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from cases import claim_urls, deadline_urls, evidence_urls, feed_urls, hearing_urls, reminder_urls, views
+from cases import (
+    claim_urls,
+    deadline_list_urls,
+    deadline_urls,
+    evidence_urls,
+    feed_urls,
+    hearing_urls,
+    reassign_urls,
+    reminder_urls,
+    views,
+)
 
 app_name = "cases"
 
@@ -23,5 +33,7 @@ urlpatterns = [
     *hearing_urls.urlpatterns,
     *reminder_urls.urlpatterns,
     *deadline_urls.urlpatterns,
+    *deadline_list_urls.urlpatterns,
     *feed_urls.urlpatterns,
+    *reassign_urls.urlpatterns,
 ]

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases import deadline_selectors, deadline_services, selectors, services
+from cases import deadline_selectors, deadline_services, reassign_views, selectors, services
 from cases.access import CASE_ROLES, OPEN_ROLES
 from cases.context import case_page
 from cases.forms import (
@@ -49,7 +49,11 @@ def case_list(request):
     page = selectors.case_list(actor=request.user, filters=filters, after=filters.get("after") or "")
     query = request.GET.copy()
     query.pop("after", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "is_first_page": not filters.get("after")}
+    selects = form.select_options()
+    context = {
+        "form": form, "selects": selects, "page": page, "query": query.urlencode(),
+        "is_first_page": not filters.get("after"), "reassign": reassign_views.list_context(request, selects),
+    }  # fmt: skip
     return render(request, "cases/case_list.html", context)
 
 

@@ -103,10 +103,13 @@ def seed_clients(clinics: dict[str, Clinic]) -> None:
     for party in SHOWCASE_ADVERSE:
         _adverse_party(staff["attorney"], showcase, party)
     _alias(staff["intake"], showcase, "Javier Castañeda", ClientAlias.Kind.SPELLING)
-    for data in OTHER_CLIENTS:
-        _client(staff["intake"], data)
-    _accepted_walk_in(staff["intake"], showcase)
+    others = [_client(staff["intake"], data) for data in OTHER_CLIENTS]
+    _accepted_walk_in(staff["intake"], showcase, 60, "Former police officer, threatened by cartel and by his superiors")
+    # The other clients came in over the last weeks too (the dashboard's walk-in history).
+    for index, client in enumerate(others):
+        _accepted_walk_in(staff["intake"], client, 9 + 17 * index)
     _walk_ins(staff["intake"])
+    _past_walk_ins(staff["intake"])
     _second_clinic(clinics["border-rights-demo"])
 
 
@@ -137,17 +140,17 @@ def _alias(actor, client: Client, name: str, kind: str) -> None:
         services.alias_add(actor=actor, client=client, kind=kind, name=name)
 
 
-def _accepted_walk_in(actor, client: Client) -> None:
-    """The showcase client came in as a walk-in, was checked and accepted."""
+def _accepted_walk_in(actor, client: Client, days_ago: int, details: str = "") -> None:
+    """The client came in as a walk-in `days_ago`, was checked and accepted."""
     if WalkIn.objects.filter(client=client).exists():
         return
     walk_in = services.walk_in_log(
         actor=actor,
         data={
             "given_names": client.given_names, "paternal_surname": client.paternal_surname,
-            "maternal_surname": client.maternal_surname, "arrived_at": timezone.now() - timedelta(days=60),
-            "country_of_nationality": "MX", "last_arrival_date": client.last_entry_date, "reason": "asylum",
-            "reason_details": "Former police officer, threatened by cartel and by his superiors",
+            "maternal_surname": client.maternal_surname, "arrived_at": timezone.now() - timedelta(days=days_ago),
+            "country_of_nationality": client.country_of_nationality or "MX", "last_arrival_date": client.last_entry_date,
+            "reason": "asylum", "reason_details": details,
         },
     )  # fmt: skip
     check = ConflictCheck.objects.create(
@@ -170,6 +173,39 @@ def _walk_ins(actor) -> None:
         data["last_arrival_date"] = today - timedelta(days=since_arrival) if since_arrival else None
         data["next_hearing_date"] = today + timedelta(days=hearing_in) if hearing_in else None
         _walk_in(actor, data, status)
+
+
+# Eleven earlier weeks of the desk, so the dashboard's 12-week chart has a history: (given names,
+# surname, country, reason, how it ended), several a week.
+PAST_GIVEN = ["Marvin", "Keila", "Edwin", "Yesenia", "Dilcia", "Brayan", "Maritza", "Yoel", "Nayeli", "Franklin",
+              "Daniela", "Rudy", "Gladys", "Wilson", "Yaneth", "Reinaldo"]  # fmt: skip
+PAST_SURNAMES = ["Orellana", "Banegas", "Chávez", "Portillo", "Maradiaga", "Coc", "Escobar", "Rodríguez", "Tzul",
+                 "Mejía", "Quispe", "Alvarado", "Matute", "Ajú", "Cárcamo", "Paredes"]  # fmt: skip
+PAST_COUNTRIES = ["HN", "GT", "SV", "HN", "MX", "CU", "VE", "NI"]
+# Accepted walk-ins are the clients' own (a client record is what accepting makes).
+PAST_OUTCOMES = [WalkIn.Status.REFERRED_OUT, WalkIn.Status.DECLINED, WalkIn.Status.NO_SHOW]
+
+
+def _past_walk_ins(actor) -> None:
+    zone = actor.membership.clinic.time_zone
+    today = timezone.localdate(timezone=zone)
+    n = 0
+    for week in range(1, 12):
+        for visit in range(2 + (week * 5) % 4):
+            # A different person each time: the surname index shifts once per round of given names.
+            given, surname = PAST_GIVEN[n % 16], PAST_SURNAMES[(n + n // 16) % 16]
+            country = PAST_COUNTRIES[n % len(PAST_COUNTRIES)]
+            arrival = datetime.combine(today - timedelta(weeks=week, days=visit), time(9 + visit, (n * 7) % 60))
+            data = {"given_names": given, "paternal_surname": surname,
+                    "country_of_nationality": country, "reason": "asylum" if n % 3 else "court",
+                    "arrived_at": timezone.make_aware(arrival, zone), "last_arrival_date": None,
+                    "next_hearing_date": None}  # fmt: skip
+            _walk_in(actor, data, WalkIn.Status.WAITING)
+            # How it ended, recorded as history (accepting today needs a conflict check first).
+            WalkIn.objects.filter(
+                clinic__memberships__user=actor, given_names=given, paternal_surname=data["paternal_surname"]
+            ).update(status=PAST_OUTCOMES[n % len(PAST_OUTCOMES)])
+            n += 1
 
 
 def _walk_in(actor, data: dict, status: str) -> None:

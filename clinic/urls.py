@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("clinic.clinic_urls")),
+    path("", include("clinic.report_urls")),
     path("", include("clinic.notification_urls")),
     path("", include("clients.urls")),
     path("", include("cases.urls")),

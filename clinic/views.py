@@ -8,7 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from clinic import dashboard as clinic_dashboard
 from clinic import selectors, services
+from clinic.dashboard_forms import DashboardFilterForm
+from clinic.dashboard_links import dashboard_charts, dashboard_links
 from clinic.forms import ClinicSettingsForm, StaffCreateForm, StaffForm
 from clinic.health import health_report
 from clinic.navigation import START_PAGES
@@ -28,9 +31,16 @@ def home(request):
 
 @role_required(Role.SUPERVISOR)
 def dashboard(request):
+    form = DashboardFilterForm(request.GET or None, clinic=request.clinic)
+    filters = form.filters()
+    board = clinic_dashboard.dashboard(actor=request.user, filters=filters)
     context = {
+        "form": form,
+        "board": board,
+        "links": dashboard_links(board, filters),
+        "charts": dashboard_charts(board),
         "role_counts": _labelled_role_counts(selectors.staff_role_counts(actor=request.user)),
-        "recent_events": selectors.audit_events(actor=request.user)[:10],
+        "recent_events": selectors.audit_events(actor=request.user)[:8],
     }
     return render(request, "clinic/dashboard.html", context)
 
