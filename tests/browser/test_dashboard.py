@@ -39,3 +39,46 @@ def test_the_demo_supervisor_sees_the_dashboard_and_follows_a_figure(new_page, d
     if shown:
         expect(page.locator("tbody tr")).to_have_count(min(shown, 50))
     assert page.console_errors == []
+
+
+def test_the_supervisor_follows_a_figure_reassigns_and_downloads_a_spreadsheet(new_page, demo, tmp_path):
+    """The issue's whole flow: dashboard, a figure to its list, a reassignment, an export that a
+    spreadsheet program opens (openpyxl reads what Excel and LibreOffice read)."""
+    from openpyxl import load_workbook
+
+    page = new_page()
+    sign_in(page, "supervisor", DEMO_PASSWORD)
+    caseload = page.locator('[data-table="caseload"]')
+    vega = caseload.locator("tbody tr").filter(has_text="Marisol Vega")
+    vega.get_by_role("link").first.click()  # her open cases
+    expect(page.get_by_role("heading", name="Cases", level=1)).to_be_visible()
+    rows = page.locator("tbody tr")
+    number = rows.first.locator("td").nth(1).inner_text().strip()
+    page.get_by_label(f"Select case {number}").check()
+    page.get_by_label("New lead attorney").select_option(label="Elena Ruiz")
+    page.get_by_role("button", name="Reassign", exact=True).click()
+    expect(page.get_by_text("1 case reassigned to Elena Ruiz.")).to_be_visible()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="XLSX").click()
+    saved = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(saved)
+    sheet = load_workbook(saved, read_only=True).active
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert "Case number" in table[0]
+    lead = table[0].index("Lead attorney")
+    # The list as filtered (Marisol Vega's cases): the case handed over has left it.
+    assert table[1:]
+    assert {row[lead] for row in table[1:]} == {"Marisol Vega"}
+    assert number not in [row[0] for row in table[1:]]
+
+    page.goto("/dashboard/")
+    page.get_by_role("button", name="Download").click()
+    with page.expect_download() as download_info:
+        page.locator(".dropdown-menu").get_by_text("XLSX").first.click()
+    saved = tmp_path / download_info.value.suggested_filename
+    download_info.value.save_as(saved)
+    assert saved.suffix == ".xlsx"
+    caseload_sheet = [list(row) for row in load_workbook(saved, read_only=True).active.iter_rows(values_only=True)]
+    assert any("Elena Ruiz" in str(cell) for row in caseload_sheet for cell in row)
+    assert page.console_errors == []
