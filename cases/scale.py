@@ -1,5 +1,5 @@
 """Cases for the scale data set: about 1.2 per client, with their team, claim, bars to check,
-relief, hearings (4 per defensive case), harm incidents and notes. Deterministic for a seed.
+relief, hearings (4 or 5 per defensive case), harm incidents and notes. Deterministic for a seed.
 
 Loaded by `manage.py seed_scale` after the people (clients.scale), through the same COPY writer
 (clients.bulk). Only for benchmarks: the rows are what the services would write, without audit.
@@ -39,6 +39,7 @@ COURTS = ("ELP", "EPD", "OTO", "DAL", "HOU", "SNA", "PHO", "DEN", "ELO", "LRO")
 COURT_WEIGHTS = (35, 15, 10, 10, 8, 6, 5, 5, 3, 3)
 STATUSES = tuple(Case.Status.values)
 STATUS_WEIGHTS = (5, 20, 15, 30, 12, 3, 15)
+EXTRA_MASTER_SHARE = 0.6
 PLACES = ("Ciudad Juárez", "San Pedro Sula", "Tegucigalpa", "Guatemala City", "San Salvador", "Caracas", "Culiacán")
 
 
@@ -85,7 +86,10 @@ class CaseMaker:
     def hearings(self, case: dict) -> list[tuple]:
         if case["court"] is None:
             return [self._hearing(case, Hearing.Kind.INTERVIEW, None, "America/Denver", 200)]
-        kinds = (Hearing.Kind.MASTER, Hearing.Kind.MASTER, Hearing.Kind.MASTER, Hearing.Kind.INDIVIDUAL)
+        # Three master calendar hearings, a fourth for most (a continuance), then the merits hearing:
+        # about 4.6 hearings a defensive case, 400,000 hearings for 120,000 cases.
+        masters = 4 if self.rng.random() < EXTRA_MASTER_SHARE else 3
+        kinds = (Hearing.Kind.MASTER,) * masters + (Hearing.Kind.INDIVIDUAL,)
         return [
             self._hearing(case, kind, case["court"], str(case["court"].time_zone), 90 * (n + 1))
             for n, kind in enumerate(kinds)
@@ -203,7 +207,8 @@ def _children(maker: CaseMaker, batch: list[dict], case_ids: list[int], claim_id
         relief += [(case_id, kind, "") for kind in kinds]
         hearings += [(case_id, *hearing, "", "", "", "", "", "", now) for hearing in maker.hearings(case)]
         incidents += [
-            (claim_id, day, place, text, "", reported, "", False) for day, place, text, reported in maker.incidents()
+            (claim_id, day, place, text, "", reported, "", False, False)
+            for day, place, text, reported in maker.incidents()
         ]
         notes += [
             (case_id, case["lead"], now, text, False) for text in ("Intake interview done.", "Declaration drafted.")
@@ -230,6 +235,7 @@ def _children(maker: CaseMaker, batch: list[dict], case_ids: list[int], claim_id
             "reported_to_police",
             "police_response",
             "date_is_approximate",
+            "police_failed_to_act",
         ),
         incidents,
         ids=False,
