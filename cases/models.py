@@ -164,6 +164,15 @@ class Case(models.Model):
             # The case list, newest first, and its filters by status and court.
             models.Index(fields=["clinic", "-opened_on", "-sequence"], name="cases_case_list"),
             models.Index(fields=["clinic", "status"], name="cases_case_status"),
+            # The dashboard's one-year risk: open cases without an I-589, per client, and the
+            # clients with one filed on any case (include= is PostgreSQL's, ignored elsewhere).
+            models.Index(
+                fields=["clinic", "client"],
+                include=["last_arrival_date", "number"],
+                condition=Q(i589_received_on__isnull=True) & ~Q(status="closed"),
+                name="cases_case_open_unfiled",
+            ),
+            models.Index(fields=["client"], condition=Q(i589_received_on__isnull=False), name="cases_case_i589_filed"),
         ]
 
     def __str__(self) -> str:
@@ -755,6 +764,14 @@ class Deadline(models.Model):
                 fields=["next_reminder_on"],
                 condition=Q(status="open", next_reminder_on__isnull=False),
                 name="cases_deadline_reminder_due",
+            ),
+            # The supervisor dashboard's open deadlines by date, clinic-wide: an index-only scan
+            # (include= is PostgreSQL's; other databases build a plain partial index).
+            models.Index(
+                fields=["due_on"],
+                include=["id", "case", "rule_version"],
+                condition=Q(status="open"),
+                name="cases_deadline_open_by_due",
             ),
         ]
 

@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case as When_
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncWeek
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,7 +30,8 @@ from django.utils.translation import gettext as _
 
 from cases.deadline_rules import Trigger
 from cases.models import Case, CaseAssignment, Deadline, Digest, Hearing, ReliefApplication, Reminder
-from clients.models import Client, WalkIn
+from clients.models import WalkIn
+from clients.names import full_name
 from clients.triage import one_year_deadline
 from clinic.models import Clinic
 from clinic.permissions import Role, require_role
@@ -39,6 +40,7 @@ from clinic.tables import Table
 TABLE_KEYS = ("caseload", "hearings", "deadlines", "one_year_risk", "walk_ins", "outcomes", "failed_reminders")
 WEEKS = 12
 RISK_DAYS = 90
+RISK_SHOWN = 50  # the page lists the soonest ones; the export has them all
 SOON_DAYS, MONTH_DAYS = 7, 30
 DIGEST_DAYS = 7
 
@@ -165,6 +167,29 @@ class Dashboard:
     def shows_walk_ins_in_risk(self) -> bool:
         return _walk_ins_in_scope(self.filters)
 
+    @property
+    def one_year_risk_shown(self) -> list[RiskRow]:
+        """The soonest RISK_SHOWN of the one-year risk list: what the page renders."""
+        return self.one_year_risk[:RISK_SHOWN]
+
+    @property
+    def one_year_risk_hidden(self) -> int:
+        return max(len(self.one_year_risk) - RISK_SHOWN, 0)
+
+
+class _Rows:
+    """A table's rows made on each pass over them, so a page that only shows some of them never
+    builds them all (the exports stream them)."""
+
+    def __init__(self, items, row):
+        self.items, self.row = items, row
+
+    def __iter__(self):
+        return map(self.row, self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
 
 def fiscal_year(day: date) -> int:
     """The US federal fiscal year of a day: FY 2026 runs from 1 Oct 2025 to 30 Sep 2026."""
@@ -238,9 +263,10 @@ def _caseload(clinic: Clinic, filters: dict, windows: Windows) -> tuple[list[Cas
     """Open cases per attorney by status, their hearings and deadlines in the next 30 days and
     their overdue deadlines; a case with two attorneys counts for each. Four queries."""
     open_cases = Case.objects.filter(clinic=clinic).open().filter(_case_filter(filters))
-    status_counts = {
-        status.value: Count("id", filter=Q(status=status.value), distinct=True) for status in OPEN_STATUSES
-    }
+    # No DISTINCT: a case has one assignment per user (cases_assignment unique on case and user),
+    # so grouping by the assigned user cannot count a case twice, and COUNT(DISTINCT) would sort
+    # every open case (on disk, at scale).
+    status_counts = {status.value: Count("id", filter=Q(status=status.value)) for status in OPEN_STATUSES}
     by_user = open_cases.order_by().values("assignments__user").annotate(**status_counts)
 
     hearing_rows = (
@@ -267,7 +293,9 @@ def _caseload(clinic: Clinic, filters: dict, windows: Windows) -> tuple[list[Cas
     )
     # The people who can lead a case, and anyone else still assigned to an open case (someone
     # deactivated, a former attorney): their cases need a new home.
-    assigned = CaseAssignment.objects.filter(case__clinic=clinic).exclude(case__status=Case.Status.CLOSED)
+    assigned = CaseAssignment.objects.filter(user=OuterRef("pk"), case__clinic=clinic).exclude(
+        case__status=Case.Status.CLOSED
+    )
     people = (
         get_user_model()
         .objects.filter(
@@ -276,7 +304,7 @@ def _caseload(clinic: Clinic, filters: dict, windows: Windows) -> tuple[list[Cas
                 membership__clinic=clinic,
                 membership__role__in=[Role.ATTORNEY, Role.SUPERVISOR],
             )
-            | Q(pk__in=Subquery(assigned.values("user_id")))
+            | Q(Exists(assigned))
         )
         .order_by("last_name", "first_name", "username")
         .only("id", "first_name", "last_name", "username")
@@ -410,38 +438,37 @@ def _one_year_risk(clinic: Clinic, filters: dict, today: date) -> list[RiskRow]:
         ):
             add("walk_in", walk_in.pk, walk_in.full_name, walk_in.last_arrival_date, str(labels[walk_in.status]))
 
-    open_cases = (
-        Case.objects.filter(client=OuterRef("pk")).open().filter(_case_filter(filters), _attorney_filter(filters, "pk"))
-    )
-    filed = Case.objects.filter(client=OuterRef("pk"), i589_received_on__isnull=False)
-    # The case's own arrival date (corrected on the case) wins over the one given at intake.
-    case_arrival = (
-        Case.objects.filter(client=OuterRef("pk"))
-        .open()
-        .order_by()
-        .values("client")
-        .annotate(latest=Max("last_arrival_date"))
-        .values("latest")
-    )
-    numbers = (
-        Case.objects.filter(client=OuterRef("pk"))
-        .open()
-        .order_by()
-        .values("client")
-        .annotate(first=Max("number"))
-        .values("first")
-    )
+    # From the open cases without an I-589 (a partial index, cases_case_open_unfiled), one row per
+    # client with none filed on any case: their latest arrival over those cases (the case's own
+    # date, corrected on the case, wins over the one given at intake) and highest case number. An
+    # open case with an I-589 excludes its client anyway, so leaving those cases out changes nothing.
+    filed = Case.objects.filter(client=OuterRef("client_id"), i589_received_on__isnull=False)
+    unfiled = Case.objects.filter(clinic=clinic, i589_received_on__isnull=True).open().filter(~Exists(filed))
+    if filters.get("court") or filters.get("process") or filters.get("attorney"):
+        # The filters choose the clients (one of their open cases matches), not the cases counted.
+        matching = (
+            Case.objects.filter(client=OuterRef("client_id"))
+            .open()
+            .filter(_case_filter(filters), _attorney_filter(filters, "pk"))
+        )
+        unfiled = unfiled.filter(Exists(matching))
     clients = (
-        Client.objects.filter(clinic=clinic)
-        .filter(Exists(open_cases))
-        .exclude(Exists(filed))
-        .annotate(arrival=Coalesce(Subquery(case_arrival), "last_entry_date"), case_number=Subquery(numbers))
+        unfiled.order_by()
+        .values(
+            "client_id",
+            "client__given_names",
+            "client__paternal_surname",
+            "client__maternal_surname",
+            "client__last_entry_date",
+        )
+        .annotate(arrival=Coalesce(Max("last_arrival_date"), "client__last_entry_date"), case_number=Max("number"))
         .filter(arrival__lte=cutoff)
-        .order_by()
-        .only("id", "given_names", "paternal_surname", "maternal_surname")
     )
-    for client in clients:
-        add("client", client.pk, client.full_name, client.arrival, client.case_number or "")
+    for item in clients:
+        name = full_name(
+            item["client__given_names"], item["client__paternal_surname"], item["client__maternal_surname"]
+        )
+        add("client", item["client_id"], name, item["arrival"], item["case_number"] or "")
     # Soonest first, then the ones already past, most recently missed first.
     rows.sort(key=lambda row: (row.days_left < 0, abs(row.days_left), row.name))
     return rows
@@ -629,10 +656,17 @@ def _tables(board: Dashboard) -> dict[str, Table]:
                 _("Days left"),
                 _("Status or case"),
             ],
-            rows=[
-                [str(kind_labels[row.kind]), row.name, row.last_arrival, row.deadline, row.days_left, row.detail]
-                for row in board.one_year_risk
-            ],
+            rows=_Rows(
+                board.one_year_risk,
+                lambda row: [
+                    str(kind_labels[row.kind]),
+                    row.name,
+                    row.last_arrival,
+                    row.deadline,
+                    row.days_left,
+                    row.detail,
+                ],
+            ),
         ),
         "walk_ins": Table(
             key="walk_ins",
