@@ -602,3 +602,19 @@ def test_fiscal_years_start_on_the_first_of_october():
 def test_the_selectors_module_is_scoped_by_role(staff):
     with pytest.raises(PermissionDenied):
         dashboard_selectors.dashboard(actor=staff[Role.ATTORNEY], filters={})
+
+
+def test_a_long_one_year_list_shows_the_soonest_and_the_download_has_them_all(as_user, world, monkeypatch):
+    from clinic import dashboard
+
+    monkeypatch.setattr(dashboard, "RISK_SHOWN", 2)  # the world has three at risk
+    response, board = board_of(as_user, world.supervisor)
+    html = response.content.decode()
+    assert "The 2 soonest of 3 are shown; 1 more are in the download." in html
+    assert len(board.one_year_risk_shown) == 2
+    # Still ahead first, soonest first (those can still be filed in time), then the passed ones.
+    ahead = sorted(row.deadline for row in board.one_year_risk if row.days_left >= 0)
+    assert [row.deadline for row in board.one_year_risk_shown] == ahead[:2]
+    export = as_user(world.supervisor).get(reverse("reports:dashboard-export", args=["one_year_risk", "csv"]))
+    lines = b"".join(export.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 1 + 3
