@@ -5,6 +5,7 @@ half-written reaches a service."""
 from datetime import date
 
 from django import forms
+from django.db.models import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from cases.dates import add_years
@@ -24,6 +25,14 @@ def _check_year(day: date | None, today: date) -> None:
         raise forms.ValidationError(
             _("This date is more than %(years)d years ahead: check the year."), params={"years": YEARS_AHEAD}
         )
+
+
+def _add_year_error(form, field: str, day: date | None) -> None:
+    """The year check of `day`, as an error on `field` of `form` (which knows `today`)."""
+    try:
+        _check_year(day, form.today)
+    except forms.ValidationError as exc:
+        form.add_error(field, exc)
 
 
 def _not_in_future(day: date | None, today: date, message) -> None:
@@ -48,17 +57,14 @@ class JudgeOrderForm(forms.Form):
         elif not data.get("due_on") and "due_on" not in self.errors:
             self.add_error("due_on", _("Enter the date the judge set, as the scheduling order gives it."))
         else:
-            try:
-                _check_year(data.get("due_on"), self.today)
-            except forms.ValidationError as exc:
-                self.add_error("due_on", exc)
+            _add_year_error(self, "due_on", data.get("due_on"))
         return data
 
 
 class EventForm(forms.Form):
     """Something that happened in the case and starts deadlines."""
 
-    kind = forms.ChoiceField(label=_("What happened"), choices=[("", "---------"), *CaseEvent.Kind.choices])
+    kind = forms.ChoiceField(label=_("What happened"), choices=[*BLANK_CHOICE_DASH, *CaseEvent.Kind.choices])
     occurred_on = forms.DateField(
         label=_("Date"),
         widget=DateInput,
@@ -87,21 +93,19 @@ class EventForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        kind, occurred, due = data.get("kind"), data.get("occurred_on"), data.get("response_due_on")
-        if kind == CaseEvent.Kind.RFE_RECEIVED:
-            if not due and "response_due_on" not in self.errors:
+        occurred, due = data.get("occurred_on"), data.get("response_due_on")
+        if data.get("kind") != CaseEvent.Kind.RFE_RECEIVED:
+            if due:
+                self.add_error(
+                    "response_due_on", _("Only a request for evidence or a NOID has a response date: leave this empty.")
+                )
+        elif not due:
+            if "response_due_on" not in self.errors:
                 self.add_error("response_due_on", _("Enter the response date printed on the notice."))
-            elif due and occurred and due < occurred:
-                self.add_error("response_due_on", _("The response date cannot be before the date of the notice."))
-            elif due:
-                try:
-                    _check_year(due, self.today)
-                except forms.ValidationError as exc:
-                    self.add_error("response_due_on", exc)
-        elif due:
-            self.add_error(
-                "response_due_on", _("Only a request for evidence or a NOID has a response date: leave this empty.")
-            )
+        elif occurred and due < occurred:
+            self.add_error("response_due_on", _("The response date cannot be before the date of the notice."))
+        else:
+            _add_year_error(self, "response_due_on", due)
         return data
 
 

@@ -9,7 +9,7 @@ The database holds the same rules (DeadlineRule and its versions, seeded from RU
 admin can add a version with a new effective date; the engine reads a RuleSpec either way.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.utils.formats import date_format
@@ -211,6 +211,49 @@ def explain(spec: RuleSpec, trigger_on: date, raw: date, due: date, stopped_days
 
 ICPM_APPENDIX_C = "https://www.justice.gov/eoir/eoir-policy-manual/appendices-c"
 
+# The merits filing deadline: the 2008 default, then each change as a new version of it.
+MERITS_2008 = RuleSpec(
+    code="merits_hearing_filing",
+    title=gettext_lazy("Filings before the individual (merits) hearing"),
+    trigger=Trigger.INDIVIDUAL_HEARING,
+    offset=15,
+    direction=Direction.BEFORE,
+    citation="ICPM 3.1(b)(2) (2008 manual)",
+    lead_days=(60, 45, 37, 30, 14, 7, 1),
+    source_url="https://www.justice.gov/eoir/reference-materials/ic/chapter-3/1",
+    source_note="15 days in the Immigration Court Practice Manual from 2008.",
+)
+MERITS_VERSIONS = (
+    MERITS_2008,
+    replace(
+        MERITS_2008,
+        offset=30,
+        citation="ICPM 3.1(b)(2) (manual of 23 Dec 2020)",
+        effective_from=date(2020, 12, 23),
+        source_url="https://immigrantjustice.org/for-attorneys/legal-resources/copy/pro-bono-alert-without-any-warning-eoir-changes-filing-deadline",
+        source_note="NIJC: the manual of 23 Dec 2020 changed 15 days to 30 without notice.",
+    ),
+    replace(
+        MERITS_2008,
+        citation="ICPM 3.1(b)(2) (DM 22-04, manual of 26 Aug 2022)",
+        effective_from=date(2022, 8, 26),
+        source_url="https://cliniclegal.org/resources/updates-immigration-court-and-bia-practice-manuals",
+        source_note="CLINIC: the manual of 26 Aug 2022 applies DM 22-04's 15-day default.",
+    ),
+    replace(
+        MERITS_2008,
+        offset=30,
+        citation="ICPM 3.1(b)(2) (DM 22-04 rescinded, Feb 2025)",
+        effective_from=date(2025, 2, 1),
+        source_url="https://nepyork.com/2025/02/16/eoir-reinstates-30-day-filing-deadline-reducing-time-to-submit-evidence-in-immigration-court/",
+        source_note=(
+            "The Acting Director's memo rescinding DM 22-04 reinstated 30 days (reported 16 Feb 2025); "
+            "the EOIR Policy Manual's Appendix C lists 30 days. 1 Feb 2025 is the date the issue sets; "
+            "the memo's own effective day is not verified from the primary source."
+        ),
+    ),
+)
+
 # Reminder lead times (days before the due date) follow domain-rules.md's last column; an
 # overdue deadline escalates to the supervisor the day after it is due (reminders.py).
 RULES: tuple[RuleSpec, ...] = (
@@ -235,57 +278,7 @@ RULES: tuple[RuleSpec, ...] = (
         source_url=ICPM_APPENDIX_C,
     ),
     # The merits filing deadline changed four times; the hearing date chooses the version.
-    RuleSpec(
-        code="merits_hearing_filing",
-        title=gettext_lazy("Filings before the individual (merits) hearing"),
-        trigger=Trigger.INDIVIDUAL_HEARING,
-        offset=15,
-        direction=Direction.BEFORE,
-        citation="ICPM 3.1(b)(2) (2008 manual)",
-        lead_days=(60, 45, 37, 30, 14, 7, 1),
-        source_url="https://www.justice.gov/eoir/reference-materials/ic/chapter-3/1",
-        source_note="15 days in the Immigration Court Practice Manual from 2008.",
-    ),
-    RuleSpec(
-        code="merits_hearing_filing",
-        title=gettext_lazy("Filings before the individual (merits) hearing"),
-        trigger=Trigger.INDIVIDUAL_HEARING,
-        offset=30,
-        direction=Direction.BEFORE,
-        citation="ICPM 3.1(b)(2) (manual of 23 Dec 2020)",
-        lead_days=(60, 45, 37, 30, 14, 7, 1),
-        effective_from=date(2020, 12, 23),
-        source_url="https://immigrantjustice.org/for-attorneys/legal-resources/copy/pro-bono-alert-without-any-warning-eoir-changes-filing-deadline",
-        source_note="NIJC: the manual of 23 Dec 2020 changed 15 days to 30 without notice.",
-    ),
-    RuleSpec(
-        code="merits_hearing_filing",
-        title=gettext_lazy("Filings before the individual (merits) hearing"),
-        trigger=Trigger.INDIVIDUAL_HEARING,
-        offset=15,
-        direction=Direction.BEFORE,
-        citation="ICPM 3.1(b)(2) (DM 22-04, manual of 26 Aug 2022)",
-        lead_days=(60, 45, 37, 30, 14, 7, 1),
-        effective_from=date(2022, 8, 26),
-        source_url="https://cliniclegal.org/resources/updates-immigration-court-and-bia-practice-manuals",
-        source_note="CLINIC: the manual of 26 Aug 2022 applies DM 22-04's 15-day default.",
-    ),
-    RuleSpec(
-        code="merits_hearing_filing",
-        title=gettext_lazy("Filings before the individual (merits) hearing"),
-        trigger=Trigger.INDIVIDUAL_HEARING,
-        offset=30,
-        direction=Direction.BEFORE,
-        citation="ICPM 3.1(b)(2) (DM 22-04 rescinded, Feb 2025)",
-        lead_days=(60, 45, 37, 30, 14, 7, 1),
-        effective_from=date(2025, 2, 1),
-        source_url="https://nepyork.com/2025/02/16/eoir-reinstates-30-day-filing-deadline-reducing-time-to-submit-evidence-in-immigration-court/",
-        source_note=(
-            "The Acting Director's memo rescinding DM 22-04 reinstated 30 days (reported 16 Feb 2025); "
-            "the EOIR Policy Manual's Appendix C lists 30 days. 1 Feb 2025 is the date the issue sets; "
-            "the memo's own effective day is not verified from the primary source."
-        ),
-    ),
+    *MERITS_VERSIONS,
     RuleSpec(
         code="filing_response",
         title=gettext_lazy("Response to the other party's filing"),

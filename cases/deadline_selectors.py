@@ -4,13 +4,12 @@ context). Scoped by the case the caller already looked up through cases/access.p
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.deadline_rules import Counting, Direction, show
-from cases.deadline_services import EadClock, clinic_today
+from cases.deadline_services import EadClock, clinic_today, ead_clock
 from cases.models import Case, CaseEvent, ClinicLeadTime, ClockStop, Deadline, DeadlineRule, DeadlineRuleVersion
 from clinic.models import Clinic
 
@@ -109,20 +108,12 @@ def deadline_panel(*, case: Case, today: date) -> Panel:
         open_rows=open_rows,
         finished=finished,
         events=list(case.events.all()),
-        clock=_clock(case, today, stops),
+        # The stops were read once for the panel; the clock counts from them without asking again.
+        clock=ead_clock(case, today, stops),
         stops=stops,
         ead_filing_on=ead.get(EAD_FILING),
         ead_grant_on=ead.get(EAD_GRANT),
     )
-
-
-def _clock(case: Case, today: date, stops: list[ClockStop]) -> EadClock | None:
-    if not case.i589_received_on:
-        return None
-    # The stops were read once for the panel; the clock counts from them without asking again.
-    stopped = sum(max((min(s.resumed_on or today, today) - s.stopped_on).days, 0) for s in stops)
-    running = all(stop.resumed_on is not None for stop in stops)
-    return EadClock(case.i589_received_on, (today - case.i589_received_on).days, stopped, running)
 
 
 def deadline_get(*, case: Case, pk: int) -> Deadline:
@@ -166,7 +157,7 @@ def rules_with_lead_times(*, clinic: Clinic, today: date | None = None) -> list[
     times this clinic uses (its own, or the current version's)."""
     today = today or clinic_today(clinic)
     own = {row.rule_id: list(row.lead_days) for row in ClinicLeadTime.objects.filter(clinic=clinic)}
-    rules = DeadlineRule.objects.prefetch_related(Prefetch("versions", queryset=DeadlineRuleVersion.objects.all()))
+    rules = DeadlineRule.objects.prefetch_related("versions")
     rows = []
     for rule in rules:
         # The original version has no effective date: it comes first.
@@ -181,6 +172,11 @@ def rules_with_lead_times(*, clinic: Clinic, today: date | None = None) -> list[
 
 def event_get(*, case: Case, pk: int) -> CaseEvent:
     return get_object_or_404(case.events.all(), pk=pk)
+
+
+def event_open_deadlines(*, event: CaseEvent) -> list[Deadline]:
+    """The open deadlines the event started: removing it withdraws them."""
+    return list(event.case.deadlines.filter(trigger_key=f"event:{event.pk}", status=Deadline.Status.OPEN))
 
 
 def clock_stop_get(*, case: Case, pk: int) -> ClockStop:

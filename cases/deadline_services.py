@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import reminder_plan
+from cases.access import require_change
 from cases.deadline_rules import Computation, RuleError, Trigger, compute, show, version_in_force
 from cases.models import (
     Case,
@@ -25,8 +26,11 @@ from cases.models import (
     DeadlineRule,
     DeadlineRuleVersion,
     Hearing,
+    Reminder,
 )
+from clinic.audit import audit_record
 from clinic.models import AuditEvent, Clinic
+from clinic.permissions import Role, require_role
 
 Action = AuditEvent.Action
 
@@ -92,6 +96,8 @@ def lead_days_for(clinic_id: int, version: DeadlineRuleVersion) -> list[int]:
     own = ClinicLeadTime.objects.filter(clinic_id=clinic_id, rule_id=version.rule_id).first()
     return list(own.lead_days) if own else list(version.lead_days)
 
+
+RESCHEDULE_BATCH = 2000
 
 # Manual and judge-ordered deadlines without a rule: two weeks, a week, three days, the day before.
 MANUAL_LEAD_DAYS = (14, 7, 3, 1)
@@ -261,11 +267,19 @@ def withdrawal_reason(case: Case, trigger_key: str) -> str:
     return reasons.get(kind, _("Its trigger was removed."))
 
 
-def _withdraw(deadline: Deadline, reason: str, actor, request) -> None:
-    deadline.status, deadline.finished_at, deadline.finished_by = Deadline.Status.WITHDRAWN, timezone.now(), actor
-    deadline.note, deadline.next_reminder_on = reason[:500], None
+def finish(deadline: Deadline, status: str, actor, note: str = "") -> None:
+    """Ends a deadline (done, waived or withdrawn) and its reminders: no further stage, and the
+    queued ones are cancelled (their delivery would cancel them too, one by one)."""
+    deadline.status, deadline.finished_at, deadline.finished_by = status, timezone.now(), actor
+    deadline.next_reminder_on = None
+    if note:
+        deadline.note = note[:500]
     deadline.save(update_fields=["status", "finished_at", "finished_by", "note", "next_reminder_on"])
-    deadline.reminders.filter(status="queued").update(status="cancelled")
+    deadline.reminders.filter(status=Reminder.Status.QUEUED).update(status=Reminder.Status.CANCELLED)
+
+
+def _withdraw(deadline: Deadline, reason: str, actor, request) -> None:
+    finish(deadline, Deadline.Status.WITHDRAWN, actor, reason)
     _audit(actor, deadline.case, Action.UPDATE, f"Deadline withdrawn: {reason}", deadline, request)
 
 
@@ -327,8 +341,6 @@ def sync_case_deadlines(*, case: Case, actor=None, request=None, now: datetime |
 @transaction.atomic
 def deadline_set_judge_order(*, actor, deadline: Deadline, due_on: date | None, request=None) -> Deadline:
     """The judge's own scheduling order sets the date (ICPM 3.1(b)); None goes back to the rule."""
-    from cases.access import require_change
-
     require_change(actor, deadline.case)
     if deadline.status != Deadline.Status.OPEN:
         raise ValidationError(_("This deadline is not open any more."))
@@ -347,9 +359,6 @@ def deadline_set_judge_order(*, actor, deadline: Deadline, due_on: date | None, 
 @transaction.atomic
 def lead_times_set(*, actor, clinic: Clinic, rule: DeadlineRule, lead_days: list[int], request=None) -> None:
     """A supervisor's own lead times for a rule; open deadlines of the rule are rescheduled."""
-    from clinic.audit import audit_record
-    from clinic.permissions import Role, require_role
-
     membership = require_role(actor, Role.SUPERVISOR)
     if membership.clinic_id != clinic.pk:
         raise ValidationError(_("You can only change your own clinic's reminders."))
@@ -363,9 +372,15 @@ def lead_times_set(*, actor, clinic: Clinic, rule: DeadlineRule, lead_days: list
     open_deadlines = Deadline.objects.filter(
         case__clinic=clinic, rule_version__rule=rule, status=Deadline.Status.OPEN
     ).only("id", "due_on", "next_reminder_on")
-    for deadline in open_deadlines.iterator(chunk_size=2000):
-        nxt = reminder_plan.current_stage(deadline.due_on, leads, today - timedelta(days=1))[1]
-        Deadline.objects.filter(pk=deadline.pk).update(next_reminder_on=nxt)
+    # The next stage from today on, written back a batch at a time (not one UPDATE per deadline).
+    batch = []
+    for deadline in open_deadlines.iterator(chunk_size=RESCHEDULE_BATCH):
+        deadline.next_reminder_on = reminder_plan.current_stage(deadline.due_on, leads, today - timedelta(days=1))[1]
+        batch.append(deadline)
+        if len(batch) == RESCHEDULE_BATCH:
+            Deadline.objects.bulk_update(batch, ["next_reminder_on"])
+            batch = []
+    Deadline.objects.bulk_update(batch, ["next_reminder_on"])
     audit_record(
         action=Action.UPDATE,
         actor=actor,
@@ -379,8 +394,6 @@ def lead_times_set(*, actor, clinic: Clinic, rule: DeadlineRule, lead_days: list
 
 @transaction.atomic
 def event_record(*, actor, case: Case, data: dict, request=None) -> CaseEvent:
-    from cases.access import require_change
-
     require_change(actor, case)
     event = CaseEvent(case=case, created_by=actor, **data)
     if event.kind == CaseEvent.Kind.RFE_RECEIVED and not event.response_due_on:
@@ -394,8 +407,6 @@ def event_record(*, actor, case: Case, data: dict, request=None) -> CaseEvent:
 
 @transaction.atomic
 def event_remove(*, actor, event: CaseEvent, request=None) -> None:
-    from cases.access import require_change
-
     case = event.case
     require_change(actor, case)
     _audit(actor, case, Action.DELETE, f"Event removed: {event.kind} on {event.occurred_on}", event, request)
@@ -405,8 +416,6 @@ def event_remove(*, actor, event: CaseEvent, request=None) -> None:
 
 @transaction.atomic
 def clock_stop_add(*, actor, case: Case, stopped_on: date, reason: str, request=None) -> ClockStop:
-    from cases.access import require_change
-
     require_change(actor, case)
     if case.clock_stops.filter(resumed_on__isnull=True).exists():
         raise ValidationError(_("The clock is already stopped; record when it resumed first."))
@@ -420,8 +429,6 @@ def clock_stop_add(*, actor, case: Case, stopped_on: date, reason: str, request=
 
 @transaction.atomic
 def clock_stop_resume(*, actor, stop: ClockStop, resumed_on: date, request=None) -> ClockStop:
-    from cases.access import require_change
-
     require_change(actor, stop.case)
     if resumed_on < stop.stopped_on:
         raise ValidationError({"resumed_on": _("The clock cannot resume before it stopped.")})
@@ -444,9 +451,12 @@ class EadClock:
         return self.elapsed - self.stopped
 
 
-def ead_clock(case: Case, today: date) -> EadClock | None:
-    """Days since the I-589 was received, less the days the clock was stopped (8 CFR 208.7)."""
+def ead_clock(case: Case, today: date, stops: list[ClockStop] | None = None) -> EadClock | None:
+    """Days since the I-589 was received, less the days the clock was stopped (8 CFR 208.7), counted
+    as the EAD dates count them. `stops`: the case's clock stops if already read."""
     if not case.i589_received_on:
         return None
-    running = not case.clock_stops.filter(resumed_on__isnull=True).exists()
-    return EadClock(case.i589_received_on, (today - case.i589_received_on).days, stopped_days(case, today), running)
+    stops = list(case.clock_stops.all()) if stops is None else stops
+    running = all(stop.resumed_on for stop in stops)
+    stopped = _stopped_between(stops, case.i589_received_on, today)
+    return EadClock(case.i589_received_on, (today - case.i589_received_on).days, stopped, running)

@@ -13,15 +13,28 @@ from cases import deadline_services as services
 from cases.access import CASE_ROLES, case_for_user
 from cases.context import case_page
 from cases.deadline_forms import ClockResumeForm, ClockStopForm, EventForm, JudgeOrderForm, LeadTimesForm
-from cases.models import Deadline
+from cases.models import CaseEvent, Deadline
 from cases.reminders import failed_reminders
 from clinic.formerrors import add_service_error
-from clinic.permissions import Role, require_role, role_required
+from clinic.permissions import Role, role_required
 
 
 def _posted(request):
     """The submitted data, even when empty (an empty form must show its errors, not a blank page)."""
     return request.POST if request.method == "POST" else None
+
+
+def _submitted(request, form, service) -> bool:
+    """True once a posted, valid form went through `service` (called with the cleaned data); a
+    ValidationError the service raises goes on the form instead."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        service(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_error(form, exc)
+        return False
+    return True
 
 
 def _to_case(case, anchor: str = "deadlines"):
@@ -44,21 +57,17 @@ def judge_order(request, pk: int, deadline_pk: int):
         return _to_case(case)
     initial = {"due_on": deadline.due_on} if deadline.judge_ordered else {}
     form = JudgeOrderForm(_posted(request), today=today, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        due_on = form.cleaned_data["due_on"]
-        try:
-            services.deadline_set_judge_order(actor=request.user, deadline=deadline, due_on=due_on, request=request)
-        except ValidationError as exc:
-            add_service_error(form, exc)
+
+    def save(data):
+        services.deadline_set_judge_order(actor=request.user, deadline=deadline, due_on=data["due_on"], request=request)
+
+    if _submitted(request, form, save):
+        if form.cleaned_data["due_on"]:
+            messages.success(request, _("The date of the judge's order was saved."))
         else:
-            if due_on:
-                messages.success(request, _("The date of the judge's order was saved."))
-            else:
-                messages.success(request, _("The deadline is back to the rule's date."))
-            return _to_case(case, f"deadline-{deadline.pk}")
-    context = case_page(
-        request, case, "overview", form=form, deadline=deadline, row=selectors.DeadlineRow(deadline, today)
-    )
+            messages.success(request, _("The deadline is back to the rule's date."))
+        return _to_case(case, f"deadline-{deadline.pk}")
+    context = case_page(request, case, "overview", form=form, deadline=deadline, row=row)
     return render(request, "cases/deadline_judge_order.html", context)
 
 
@@ -66,14 +75,14 @@ def judge_order(request, pk: int, deadline_pk: int):
 def event_add(request, pk: int):
     case = _changeable_case(request, pk)
     form = EventForm(_posted(request), today=services.clinic_today(case.clinic))
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_record(actor=request.user, case=case, data=form.cleaned_data, request=request)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("%(event)s was recorded.") % {"event": event.get_kind_display()})
-            return _to_case(case, "events")
+
+    def save(data):
+        services.event_record(actor=request.user, case=case, data=data, request=request)
+
+    if _submitted(request, form, save):
+        kind = CaseEvent.Kind(form.cleaned_data["kind"]).label
+        messages.success(request, _("%(event)s was recorded.") % {"event": kind})
+        return _to_case(case, "events")
     return render(request, "cases/deadline_event_form.html", case_page(request, case, "overview", form=form))
 
 
@@ -85,8 +94,7 @@ def event_remove(request, pk: int, event_pk: int):
         services.event_remove(actor=request.user, event=event, request=request)
         messages.success(request, _("The event was removed; the deadlines it started were withdrawn."))
         return _to_case(case, "events")
-    dependent = case.deadlines.filter(trigger_key=f"event:{event.pk}", status=Deadline.Status.OPEN)
-    context = case_page(request, case, "overview", event=event, dependent=list(dependent))
+    context = case_page(request, case, "overview", event=event, dependent=selectors.event_open_deadlines(event=event))
     return render(request, "cases/deadline_event_remove.html", context)
 
 
@@ -98,14 +106,13 @@ def clock_stop(request, pk: int):
         return _to_case(case)
     today = services.clinic_today(case.clinic)
     form = ClockStopForm(_posted(request), today=today, received_on=case.i589_received_on)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.clock_stop_add(actor=request.user, case=case, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The EAD clock was stopped."))
-            return _to_case(case, "ead-clock")
+
+    def save(data):
+        services.clock_stop_add(actor=request.user, case=case, request=request, **data)
+
+    if _submitted(request, form, save):
+        messages.success(request, _("The EAD clock was stopped."))
+        return _to_case(case, "ead-clock")
     return render(request, "cases/deadline_clock_form.html", case_page(request, case, "overview", form=form))
 
 
@@ -115,16 +122,13 @@ def clock_resume(request, pk: int, stop_pk: int):
     stop = selectors.clock_stop_get(case=case, pk=stop_pk)
     today = services.clinic_today(case.clinic)
     form = ClockResumeForm(_posted(request), today=today, stopped_on=stop.stopped_on, initial={"resumed_on": today})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.clock_stop_resume(
-                actor=request.user, stop=stop, resumed_on=form.cleaned_data["resumed_on"], request=request
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The EAD clock runs again."))
-            return _to_case(case, "ead-clock")
+
+    def save(data):
+        services.clock_stop_resume(actor=request.user, stop=stop, resumed_on=data["resumed_on"], request=request)
+
+    if _submitted(request, form, save):
+        messages.success(request, _("The EAD clock runs again."))
+        return _to_case(case, "ead-clock")
     context = case_page(request, case, "overview", form=form, stop=stop)
     return render(request, "cases/deadline_clock_form.html", context)
 
@@ -158,21 +162,15 @@ def rules(request):
 @require_POST
 @role_required(Role.SUPERVISOR)
 def lead_times(request, rule_pk: int):
-    membership = require_role(request.user, Role.SUPERVISOR)
     rule = selectors.rule_get(pk=rule_pk)
     form = LeadTimesForm(request.POST, auto_id=f"rule-{rule.pk}-%s")
-    if form.is_valid():
-        try:
-            services.lead_times_set(
-                actor=request.user,
-                clinic=membership.clinic,
-                rule=rule,
-                lead_days=form.cleaned_data["lead_days"],
-                request=request,
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The reminder lead times were saved."))
-            return redirect(reverse("cases:rules") + f"#rule-{rule.pk}")
+
+    def save(data):
+        services.lead_times_set(
+            actor=request.user, clinic=request.clinic, rule=rule, lead_days=data["lead_days"], request=request
+        )
+
+    if _submitted(request, form, save):
+        messages.success(request, _("The reminder lead times were saved."))
+        return redirect(reverse("cases:rules") + f"#rule-{rule.pk}")
     return _rules_page(request, bound=form, bound_rule_pk=rule.pk)

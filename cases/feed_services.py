@@ -24,13 +24,11 @@ def _label(actor) -> str:
 def feed_issue(*, actor, request=None) -> CalendarFeed:
     """Gives the actor a feed address, or a new one in place of the old, which stops working at once."""
     require_role(actor, *CASE_ROLES)
-    feed, created = CalendarFeed.objects.select_for_update().update_or_create(
-        user=actor, defaults={"token": new_token()}, create_defaults={"token": new_token()}
+    token = new_token()
+    # update_or_create locks the row it updates. A replaced address is new: so is its date.
+    feed, created = CalendarFeed.objects.update_or_create(
+        user=actor, defaults={"token": token, "created_at": timezone.now()}, create_defaults={"token": token}
     )
-    if not created:
-        # The address is new: so is its date.
-        feed.created_at = timezone.now()
-        feed.save(update_fields=["created_at"])
     audit_record(
         action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
         actor=actor,

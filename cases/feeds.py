@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration
 
+from cases.deadline_services import clinic_today
 from cases.models import CalendarFeed, Case, Deadline, Hearing
 from clinic.models import Membership
 
@@ -143,7 +144,8 @@ def _uid(kind: str, pk: int, base: str) -> str:
 def hearing_event(hearing: Hearing, *, base: str, stamp: datetime) -> Event:
     starts = hearing.starts_at.astimezone(UTC)
     ends = hearing.ends_at.astimezone(UTC) if hearing.ends_at else starts + DEFAULT_HEARING_LENGTH
-    lines = [_("Case %(case)s: %(link)s") % {"case": hearing.case.number, "link": _case_link(base, hearing.case)}]
+    link = _case_link(base, hearing.case)
+    lines = [_("Case %(case)s: %(link)s") % {"case": hearing.case.number, "link": link}]
     if hearing.medium != Hearing.Medium.IN_PERSON:
         lines.append(hearing.get_medium_display())
     event = Event()
@@ -156,13 +158,14 @@ def hearing_event(hearing: Hearing, *, base: str, stamp: datetime) -> Event:
     place = hearing.court.name if hearing.court else hearing.location
     if place:
         event.add("location", place)
-    event.add("url", _case_link(base, hearing.case))
+    event.add("url", link)
     event.add("transp", "OPAQUE")
     return event
 
 
 def deadline_event(deadline: Deadline, *, base: str, stamp: datetime) -> Event:
-    lines = [_("Case %(case)s: %(link)s") % {"case": deadline.case.number, "link": _case_link(base, deadline.case)}]
+    link = _case_link(base, deadline.case)
+    lines = [_("Case %(case)s: %(link)s") % {"case": deadline.case.number, "link": link}]
     if deadline.citation:
         lines.append(_("Rule: %(citation)s") % {"citation": deadline.citation})
     event = Event()
@@ -173,7 +176,7 @@ def deadline_event(deadline: Deadline, *, base: str, stamp: datetime) -> Event:
     event.add("dtend", deadline.due_on + timedelta(days=1))
     event.add("summary", deadline_summary(deadline))
     event.add("description", "\n".join(lines))
-    event.add("url", _case_link(base, deadline.case))
+    event.add("url", link)
     event.add("transp", "TRANSPARENT")
     return event
 
@@ -182,7 +185,7 @@ def build_calendar(membership: Membership, *, base: str, now: datetime | None = 
     """The feed of `membership`'s user: its hearings and open deadlines in the window."""
     now = now or timezone.now()
     stamp = now.astimezone(UTC).replace(microsecond=0)
-    today = timezone.localtime(now, membership.clinic.time_zone).date()
+    today = clinic_today(membership.clinic, now)
     calendar = Calendar()
     calendar.add("prodid", "-//Amparo//Hearings and deadlines//EN")
     calendar.add("version", "2.0")

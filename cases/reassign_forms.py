@@ -9,6 +9,8 @@ from cases.forms import staff_who_can_lead
 # A page of the case list holds 50; more than this in one post is not a person selecting rows.
 MAX_CASES = 1000
 MAX_ID = 2**31 - 1
+UNREADABLE = _("The selection could not be read. Select the cases again.")
+TOO_MANY = _("Select at most %(max)d cases at a time.")
 
 
 class CaseIdsField(forms.Field):
@@ -24,13 +26,11 @@ class CaseIdsField(forms.Field):
         try:
             ids = {int(item) for item in value}
         except (TypeError, ValueError):
-            raise ValidationError(
-                _("The selection could not be read. Select the cases again."), code="invalid"
-            ) from None
+            raise ValidationError(UNREADABLE, code="invalid") from None
         if any(pk <= 0 or pk > MAX_ID for pk in ids):
-            raise ValidationError(_("The selection could not be read. Select the cases again."), code="invalid")
+            raise ValidationError(UNREADABLE, code="invalid")
         if len(ids) > MAX_CASES:
-            raise ValidationError(_("Select at most %(max)d cases at a time.") % {"max": MAX_CASES}, code="too_many")
+            raise ValidationError(TOO_MANY, code="too_many", params={"max": MAX_CASES})
         return sorted(ids)
 
 
@@ -75,6 +75,6 @@ class BulkReassignForm(ReassignForm):
         if not chosen and not self.has_error("cases") and not self.has_error("page_cases"):
             raise ValidationError(_("Select at least one case to reassign."), code="empty")
         if len(chosen) > MAX_CASES:
-            raise ValidationError(_("Select at most %(max)d cases at a time.") % {"max": MAX_CASES}, code="too_many")
+            raise ValidationError(TOO_MANY, code="too_many", params={"max": MAX_CASES})
         cleaned["case_ids"] = sorted(chosen)
         return cleaned

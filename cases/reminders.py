@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 
 from cases import reminder_plan
 from cases.deadline_rules import Trigger
-from cases.deadline_services import MANUAL_LEAD_DAYS
+from cases.deadline_services import MANUAL_LEAD_DAYS, clinic_today
 from cases.models import Case, CaseAssignment, ClinicLeadTime, Deadline, DeadlineRuleVersion, Digest, Hearing, Reminder
 from clinic.audit import audit_record
 from clinic.models import AuditEvent, Clinic, Membership, Notification
@@ -120,11 +120,11 @@ def _supervisors() -> dict[int, list[int]]:
     return found
 
 
-def _clinic_groups(now: datetime) -> dict[tuple[date, date], list[int]]:
+def _clinic_groups(clinics: list[Clinic], now: datetime) -> dict[tuple[date, date], list[int]]:
     """Clinics by (cutoff, local today): one query per group instead of one per clinic."""
     groups: dict[tuple[date, date], list[int]] = {}
-    for clinic in Clinic.objects.all():
-        key = (reminder_cutoff(clinic, now), local_now(clinic, now).date())
+    for clinic in clinics:
+        key = (reminder_cutoff(clinic, now), clinic_today(clinic, now))
         groups.setdefault(key, []).append(clinic.pk)
     return groups
 
@@ -133,10 +133,10 @@ def sweep_reminders(now: datetime | None = None) -> int:
     """Creates and queues the reminders due by now; returns how many were queued (new ones and
     ones queued again). Safe to run twice at once, and after a missed day (sent late, once)."""
     now = now or timezone.now()
-    clinics = Clinic.objects.only("id", "time_zone")
+    clinics = list(Clinic.objects.only("id", "time_zone"))
     ctx = SweepContext(now, LeadTimes(), _supervisors(), {c.pk: c.time_zone for c in clinics})
     queued = 0
-    for (cutoff, today), clinic_ids in _clinic_groups(now).items():
+    for (cutoff, today), clinic_ids in _clinic_groups(clinics, now).items():
         while True:
             taken, created = _sweep_batch(ctx, cutoff, today, clinic_ids)
             queued += created
@@ -291,29 +291,35 @@ def _tell_supervisors_of_failure(reminder_id: int) -> None:
     case = Case.objects.select_related("clinic").get(deadlines__reminders__pk=reminder_id)
     supervisors = Membership.objects.filter(clinic=case.clinic, role=Role.SUPERVISOR, user__is_active=True)
     message = _("A reminder for %(number)s could not be sent.") % {"number": case.number}
+    url = reverse("cases:reminder-failures")
     Notification.objects.bulk_create(
-        Notification(user_id=m.user_id, clinic=case.clinic, message=message, url=reverse("cases:reminder-failures"))
-        for m in supervisors
+        Notification(user_id=user_id, clinic=case.clinic, message=message, url=url)
+        for user_id in supervisors.values_list("user_id", flat=True)
     )
 
 
+def reverse_case(case: Case) -> str:
+    return reverse("cases:case-detail", args=[case.pk])
+
+
 def case_link(case: Case) -> str:
-    return settings.SITE_URL + reverse("cases:case-detail", args=[case.pk])
+    return settings.SITE_URL + reverse_case(case)
 
 
 def reminder_subject(reminder: Reminder, today: date) -> str:
     number = reminder.deadline.case.number
     days = (reminder.due_on - today).days
     if reminder.is_escalation or days < 0:
-        subject = _("Overdue: %(number)s") % {"number": number}
         if reminder.is_escalation:
-            subject += " — " + _("escalated to you as supervisor")
+            subject = _("Overdue: %(number)s — escalated to you as supervisor") % {"number": number}
+        else:
+            subject = _("Overdue: %(number)s") % {"number": number}
     elif days == 0:
         subject = _("Deadline today: %(number)s") % {"number": number}
     else:
         template = ngettext("Deadline in %(days)d day: %(number)s", "Deadline in %(days)d days: %(number)s", days)
         subject = template % {"days": days, "number": number}
-    return subject + (" " + _("(late reminder)") if reminder.late else "")
+    return _("%(subject)s (late reminder)") % {"subject": subject} if reminder.late else subject
 
 
 def _still_due(reminder: Reminder) -> bool:
@@ -338,7 +344,7 @@ def deliver_reminder(reminder_id: int, *, token: datetime) -> str:
         return "cancelled"
     case = reminder.deadline.case
     with translation.override(settings.LANGUAGE_CODE):
-        today = local_now(case.clinic, timezone.now()).date()
+        today = clinic_today(case.clinic)
         subject = reminder_subject(reminder, today)
         context = {"reminder": reminder, "deadline": reminder.deadline, "case": case, "link": case_link(case)}
         _send(subject, render_to_string("emails/deadline_reminder.txt", context), reminder.recipient.email)
@@ -348,10 +354,6 @@ def deliver_reminder(reminder_id: int, *, token: datetime) -> str:
                 user=reminder.recipient, clinic=case.clinic, message=subject[:300], url=reverse_case(case)
             )
     return "sent"
-
-
-def reverse_case(case: Case) -> str:
-    return reverse("cases:case-detail", args=[case.pk])
 
 
 # ---- the morning digest ------------------------------------------------------------------------
@@ -378,11 +380,16 @@ def _create_digests(clinic: Clinic, local_date: date, now: datetime) -> int:
     )
     if not people:
         return 0
+    ids = _insert_digests(people, clinic, local_date, now)
+    _queue_on_commit("deliver_digest", ids)
+    return len(ids)
+
+
+def _insert_digests(people: list[int], clinic: Clinic, local_date: date, now: datetime) -> list[int]:
+    """Inserts a digest per person, skipping any already made; the ids of the new ones."""
     if connection.vendor != "postgresql":
         rows = [{"recipient_id": pk, "clinic_id": clinic.pk, "local_date": local_date} for pk in people]
-        ids = _insert_portable(Digest, rows, now)
-        _queue_on_commit("deliver_digest", ids)
-        return len(ids)
+        return _insert_portable(Digest, rows, now)
     sql = f"""
         INSERT INTO {Digest._meta.db_table}
             (recipient_id, clinic_id, local_date, late, status, attempts, queued_at, last_error)
@@ -392,9 +399,7 @@ def _create_digests(clinic: Clinic, local_date: date, now: datetime) -> int:
     """  # noqa: S608 (the table name is the model's own)
     with connection.cursor() as cursor:
         cursor.execute(sql, [clinic.pk, local_date, Status.QUEUED, now, people])
-        ids = [row[0] for row in cursor.fetchall()]
-    _queue_on_commit("deliver_digest", ids)
-    return len(ids)
+        return [row[0] for row in cursor.fetchall()]
 
 
 @dataclass(frozen=True)
@@ -442,7 +447,7 @@ def deliver_digest(digest_id: int, *, token: datetime) -> str:
     if not claim(Digest, digest_id, token):
         return "taken"
     digest = Digest.objects.select_related("recipient__membership", "clinic").get(pk=digest_id)
-    today = local_now(digest.clinic, timezone.now()).date()
+    today = clinic_today(digest.clinic)
     # Yesterday's digest that never went out is stale: today's replaces it.
     if digest.local_date != today or not digest.recipient.is_active:
         _mark(Digest, digest_id, token, Status.CANCELLED)
@@ -473,7 +478,7 @@ def failed_digests(*, actor, days: int = 7):
     """The clinic's morning digests of the last `days` days that failed for good. No retry: a
     digest is of its day, and the next morning's replaces it."""
     membership = require_role(actor, Role.SUPERVISOR)
-    since = local_now(membership.clinic, timezone.now()).date() - timedelta(days=days)
+    since = clinic_today(membership.clinic) - timedelta(days=days)
     return (
         Digest.objects.filter(status=Status.FAILED, clinic_id=membership.clinic_id, local_date__gt=since)
         .select_related("recipient")

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import deadline_services
 from cases.access import OPEN_ROLES, require_change
 from cases.deadline_services import schedule_reminders, sync_case_deadlines
 from cases.models import (
@@ -259,11 +260,6 @@ def deadline_finish(*, actor, deadline: Deadline, status: str, note: str = "", r
         raise ValidationError(_("This deadline is not open any more."))
     if status == Deadline.Status.WAIVED and not note.strip():
         raise ValidationError({"note": _("Say why the deadline is waived.")})
-    deadline.status, deadline.finished_at, deadline.finished_by = status, timezone.now(), actor
-    deadline.next_reminder_on = None
-    if note.strip():
-        deadline.note = note.strip()
-    deadline.save(update_fields=["status", "finished_at", "finished_by", "note", "next_reminder_on"])
-    deadline.reminders.filter(status="queued").update(status="cancelled")
+    deadline_services.finish(deadline, status, actor, note.strip())
     audit_case(actor, Action.UPDATE, deadline.case, f"Deadline {status}", request=request, obj=deadline)
     return deadline

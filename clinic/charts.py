@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 # Colour-blind-safe palette (Okabe-Ito), each readable against white.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999")
@@ -101,15 +102,13 @@ def stacked_columns(
             base -= bar_h
             parts.append(
                 _html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {} {}</title></rect>',
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>',
                     x,
                     base,
                     bar_w,
                     bar_h,
                     item.colour,
-                    category,
-                    value,
-                    item.label,
+                    _part_title(category, value, item),
                 )
             )
         if totals[index]:
@@ -173,14 +172,12 @@ def stacked_bars(
             bar_w = plot_w * value / top_value
             parts.append(
                 _html(
-                    '<rect x="{}" y="{}" width="{}" height="18" fill="{}"><title>{}: {} {}</title></rect>',
+                    '<rect x="{}" y="{}" width="{}" height="18" fill="{}"><title>{}</title></rect>',
                     x,
                     y,
                     bar_w,
                     item.colour,
-                    category,
-                    value,
-                    item.label,
+                    _part_title(category, value, item),
                 )
             )
             if bar_w >= 16:
@@ -205,6 +202,12 @@ def stacked_bars(
             )
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))  # noqa: S308  (each part escaped by format_html)
+
+
+def _part_title(category: str, value: int, item: Series) -> str:
+    """The tooltip of one stacked part, such as "3 Mar: 4 Accepted"."""
+    # Translators: a chart's tooltip: the column or bar, the number and what was counted.
+    return _("%(category)s: %(value)s %(series)s") % {"category": category, "value": value, "series": item.label}
 
 
 def _shorten(text: str, length: int) -> str:

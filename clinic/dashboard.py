@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case as When_
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Value, When
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, Value, When
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncWeek
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -164,10 +164,6 @@ class Dashboard:
     tables: dict[str, Table] = field(default_factory=dict)
 
     @property
-    def shows_walk_ins_in_risk(self) -> bool:
-        return _walk_ins_in_scope(self.filters)
-
-    @property
     def one_year_risk_shown(self) -> list[RiskRow]:
         """The soonest RISK_SHOWN of the one-year risk list: what the page renders."""
         return self.one_year_risk[:RISK_SHOWN]
@@ -269,26 +265,23 @@ def _caseload(clinic: Clinic, filters: dict, windows: Windows) -> tuple[list[Cas
     status_counts = {status.value: Count("id", filter=Q(status=status.value)) for status in OPEN_STATUSES}
     by_user = open_cases.order_by().values("assignments__user").annotate(**status_counts)
 
+    # With an attorney chosen only their row is kept, so narrowing these by the attorney too
+    # changes no figure shown.
     hearing_rows = (
-        Hearing.objects.filter(
-            case__clinic=clinic,
-            starts_at__gte=_start_of(windows.today, clinic),
-            starts_at__lt=_start_of(windows.month_end, clinic),
-        )
-        .exclude(result=Hearing.Result.CANCELLED)
-        .filter(_case_filter(filters, "case__"))
+        hearings_queryset(clinic, filters)
+        .filter(starts_at__gte=_start_of(windows.today, clinic), starts_at__lt=_start_of(windows.month_end, clinic))
         .order_by()
         .values("case__assignments__user")
         .annotate(count=Count("id"))
     )
     deadline_rows = (
-        Deadline.objects.filter(case__clinic=clinic, status=Deadline.Status.OPEN, due_on__lt=windows.month_end)
-        .filter(_case_filter(filters, "case__"))
+        deadlines_queryset(clinic, filters)
+        .filter(due_on__lt=windows.month_end)
         .order_by()
         .values("case__assignments__user")
         .annotate(
-            next_30=Count("id", filter=Q(due_on__gte=windows.today)),
-            overdue=Count("id", filter=Q(due_on__lt=windows.today) & NOT_EARLIEST_DATE),
+            next_30=Count("id", filter=deadline_window("next30", windows)),
+            overdue=Count("id", filter=deadline_window("overdue", windows)),
         )
     )
     # The people who can lead a case, and anyone else still assigned to an open case (someone
@@ -316,16 +309,13 @@ def _caseload(clinic: Clinic, filters: dict, windows: Windows) -> tuple[list[Cas
         return unassigned if user_id is None else rows.get(user_id)
 
     for item in by_user:
-        row = row_of(item["assignments__user"])
-        if row is not None:
+        if row := row_of(item["assignments__user"]):
             row.by_status = {status.value: item[status.value] for status in OPEN_STATUSES if item[status.value]}
     for item in hearing_rows:
-        row = row_of(item["case__assignments__user"])
-        if row is not None:
+        if row := row_of(item["case__assignments__user"]):
             row.hearings_30 = item["count"]
     for item in deadline_rows:
-        row = row_of(item["case__assignments__user"])
-        if row is not None:
+        if row := row_of(item["case__assignments__user"]):
             row.deadlines_30, row.overdue = item["next_30"], item["overdue"]
     caseload = list(rows.values())
     if filters.get("attorney"):
@@ -389,6 +379,26 @@ def deadline_window(which: str, windows: Windows) -> Q:
     if which == "next30":
         return Q(due_on__gte=windows.today, due_on__lt=windows.month_end)
     return Q()
+
+
+def deadline_list(*, actor, filters: dict, today: date):
+    """The clinic-wide deadline list (cases:deadline-list): the open deadlines of one of its
+    choices (filters["which"]) due in the chosen range, earliest first, with each case and its
+    lead attorneys. Supervisors only (403 for everyone else)."""
+    clinic = require_role(actor, Role.SUPERVISOR).clinic
+    windows = Windows(today=today, start=filters.get("date_from"), end=filters.get("date_to"))
+    leads = Prefetch(
+        "case__assignments",
+        queryset=CaseAssignment.objects.filter(role=CaseAssignment.Role.LEAD).select_related("user"),
+        to_attr="lead_assignments",
+    )
+    return (
+        deadlines_queryset(clinic, filters)
+        .filter(deadline_window(filters.get("which", ""), windows), _range_q(windows, "due_on"))
+        .select_related("case", "rule_version__rule")
+        .prefetch_related(leads)
+        .order_by("due_on", "id")
+    )
 
 
 def _deadlines(clinic: Clinic, filters: dict, windows: Windows) -> dict[str, int]:
@@ -544,7 +554,6 @@ def _outcomes(clinic: Clinic, filters: dict, windows: Windows) -> list[OutcomeRo
     )
     kinds = dict(ReliefApplication.Kind.choices)
     merged: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
-    labels = {}
     for item in rows:
         if item["case__court"]:
             court_label = f"{item['case__court__name']} ({item['case__court__code']})"
@@ -553,7 +562,6 @@ def _outcomes(clinic: Clinic, filters: dict, windows: Windows) -> list[OutcomeRo
         else:
             court_label = _("No court recorded")
         key = (item["fy"], item["kind"], item["case__court"], court_label)
-        labels[key] = court_label
         totals = merged[key]
         totals[0] += item["granted"]
         totals[1] += item["denied"]

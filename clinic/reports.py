@@ -68,6 +68,7 @@ CASE_EXPORT_FIELDS = (
     "number", "status", "process", "court__name", "court__code", "lead__user__first_name", "lead__user__last_name",
     "lead__user__username", "opened_on", "closed_on", "outcome",
 )  # fmt: skip
+CASE_LABELS = (Case.Status, Case.Process, Case.Outcome)
 
 
 def case_export_table(*, actor, filters: dict) -> Table:
@@ -90,9 +91,6 @@ def case_export_table(*, actor, filters: dict) -> Table:
     # Labels translated now, in the request's language, not later while the response streams.
     status, process, outcome = ({value: str(label) for value, label in field.choices} for field in CASE_LABELS)
     return Table(key="cases", title=_("Cases"), headers=headers, rows=_case_rows(rows, status, process, outcome))
-
-
-CASE_LABELS = (Case.Status, Case.Process, Case.Outcome)
 
 
 def _case_rows(rows, status: dict, process: dict, outcome: dict) -> Iterator[list]:

@@ -151,6 +151,27 @@ def test_a_supervisor_sets_the_clinics_lead_times(as_user, supervisor, clinic):
     assert 'value="28, 14, 7"' in html
 
 
+def test_new_lead_times_reschedule_the_clinics_open_deadlines_of_the_rule(
+    as_user, supervisor, attorney, case, other_case, outsiders
+):
+    from cases import deadline_services
+
+    today = deadline_services.clinic_today(case.clinic)
+    decided = {"kind": CaseEvent.Kind.IJ_DECISION, "occurred_on": today}
+    deadline_services.event_record(actor=attorney, case=case, data=decided)
+    outsider = outsiders[Membership.Role.ATTORNEY]
+    deadline_services.event_record(actor=outsider, case=other_case, data=decided)
+    appeal = Deadline.objects.get(case=case, rule_version__rule__code="bia_appeal")
+    theirs = Deadline.objects.get(case=other_case, rule_version__rule__code="bia_appeal")
+    before = theirs.next_reminder_on
+    rule = DeadlineRule.objects.get(code="bia_appeal")
+    as_user(supervisor).post(reverse("cases:rules-lead-times", args=[rule.pk]), {"lead_days": "3"})
+    appeal.refresh_from_db()
+    theirs.refresh_from_db()
+    assert appeal.next_reminder_on == appeal.due_on - timedelta(days=3)
+    assert theirs.next_reminder_on == before
+
+
 @pytest.mark.parametrize("bad", ["", "soon", "7, -1", "400", "7,,x"])
 def test_bad_lead_times_give_an_error_and_write_nothing(as_user, supervisor, bad):
     rule = DeadlineRule.objects.get(code="bia_appeal")
