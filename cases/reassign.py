@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from cases.models import Case, CaseAssignment, Reminder
 from clinic.models import AuditEvent, Membership
 from clinic.permissions import Role, require_role
+from clinic.tasks import recount_dashboards
 
 LEAD, TEAM = CaseAssignment.Role.LEAD, CaseAssignment.Role.TEAM
 
@@ -86,6 +87,8 @@ def cases_reassign(
     if not keep_previous_on_team:
         _move_waiting_reminders(todo, to_attorney)
     _audit(actor, clinic, todo, to_attorney, keep_previous_on_team, request)
+    # The supervisor goes back to the dashboard next: its caseload should show the move.
+    transaction.on_commit(lambda: recount_dashboards.delay(clinic.pk))
     return len(todo)
 
 

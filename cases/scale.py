@@ -40,6 +40,14 @@ COURT_WEIGHTS = (35, 15, 10, 10, 8, 6, 5, 5, 3, 3)
 STATUSES = tuple(Case.Status.values)
 STATUS_WEIGHTS = (5, 20, 15, 30, 12, 3, 15)
 EXTRA_MASTER_SHARE = 0.6
+DECIDED_STATUSES = (Case.Status.DECIDED, Case.Status.ON_APPEAL, Case.Status.CLOSED)
+_D = ReliefApplication.Decision
+DECISIONS = {
+    "asylum": (_D.GRANTED, _D.DENIED, _D.WITHDRAWN, _D.ABANDONED, _D.NOT_ADJUDICATED),
+    "withholding": (_D.GRANTED, _D.DENIED, _D.NOT_ADJUDICATED),
+    "cat": (_D.GRANTED, _D.DENIED, _D.NOT_ADJUDICATED),
+}
+DECISION_WEIGHTS = {"asylum": (20, 50, 10, 10, 10), "withholding": (8, 60, 32), "cat": (3, 65, 32)}
 PLACES = ("Ciudad Juárez", "San Pedro Sula", "Tegucigalpa", "Guatemala City", "San Salvador", "Caracas", "Culiacán")
 
 
@@ -82,6 +90,15 @@ class CaseMaker:
             "team": rng.choice(self.attorneys) if rng.random() < 0.3 else None,
             "family": family,
         }
+
+    def decisions(self, case: dict, kinds: tuple[str, ...]) -> list[tuple]:
+        """(kind, decision, decided on) of each relief: undecided until the case is decided, then
+        mostly denied, as in the clinics' courts (domain-rules.md: few asylum seekers win)."""
+        if case["status"] not in DECIDED_STATUSES:
+            return [(kind, "", None) for kind in kinds]
+        rng = self.rng
+        day = case["closed_on"] or min(case["opened_on"] + timedelta(days=rng.randrange(200, 900)), self.today)
+        return [(kind, rng.choices(DECISIONS[kind], DECISION_WEIGHTS[kind])[0], day) for kind in kinds]
 
     def hearings(self, case: dict) -> list[tuple]:
         if case["court"] is None:
@@ -204,7 +221,7 @@ def _children(maker: CaseMaker, batch: list[dict], case_ids: list[int], claim_id
         if case["team"] and case["team"] != case["lead"]:
             assignments.append((case_id, case["team"], CaseAssignment.Role.TEAM, now))
         kinds = ("asylum", "withholding", "cat") if case["court"] else ("asylum",)
-        relief += [(case_id, kind, "") for kind in kinds]
+        relief += [(case_id, *decision) for decision in maker.decisions(case, kinds)]
         hearings += [(case_id, *hearing, "", "", "", "", "", "", now) for hearing in maker.hearings(case)]
         incidents += [
             (claim_id, day, place, text, "", reported, "", False, False)
@@ -216,7 +233,7 @@ def _children(maker: CaseMaker, batch: list[dict], case_ids: list[int], claim_id
         bars += [(claim_id, bar, "unknown", "unknown", "") for bar in BarCheck.Bar.values]
         family += [(case_id, member) for member in case["family"]]
     bulk.insert_rows(CaseAssignment, ("case_id", "user_id", "role", "assigned_at"), assignments, ids=False)
-    bulk.insert_rows(ReliefApplication, ("case_id", "kind", "decision"), relief, ids=False)
+    bulk.insert_rows(ReliefApplication, ("case_id", "kind", "decision", "decided_on"), relief, ids=False)
     bulk.insert_rows(
         Hearing,
         ("case_id", "kind", "court_id", "time_zone", "starts_at", "medium", "location", "judge", "interpreter_language",

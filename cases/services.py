@@ -6,7 +6,6 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import deadline_services
@@ -98,7 +97,9 @@ def case_open(*, actor, client: Client, data: dict, lead_attorney, team=(), incl
         raise PermissionDenied
     _attorney_of(membership.clinic, lead_attorney)
     family = _family_of(client, included_family)
-    opened_on = data.pop("opened_on", None) or timezone.localdate()
+    # The clinic's date, also outside a request (an import, a shell), where UTC's is a day ahead
+    # every evening in El Paso.
+    opened_on = data.pop("opened_on", None) or deadline_services.clinic_today(membership.clinic)
     sequence, number = _next_number(membership.clinic, opened_on.year)
     case = Case(
         clinic=membership.clinic, client=client, number=number, year=opened_on.year, sequence=sequence,

@@ -278,6 +278,7 @@ class WalkIn(PersonNameMixin):
         OTHER = "other", _("Other")
 
     CLOSED_STATUSES = (Status.ACCEPTED, Status.REFERRED_OUT, Status.DECLINED, Status.NO_SHOW)
+    OPEN_STATUSES = (Status.WAITING, Status.SCREENED, Status.CONSULTATION_BOOKED)
 
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="walk_ins")
     arrived_at = models.DateTimeField(_("arrived at"), default=timezone.now)
@@ -323,6 +324,12 @@ class WalkIn(PersonNameMixin):
         indexes = [
             # The intake queue (today, this week) and walk-in volume per week.
             models.Index(fields=["clinic", "arrived_at"], name="clients_walkin_queue"),
+            # The dashboard's one-year risk: open walk-ins not yet a client, by arrival.
+            models.Index(
+                fields=["clinic", "last_arrival_date"],
+                condition=Q(client__isnull=True, status__in=["waiting", "screened", "consultation"]),
+                name="clients_walkin_open_unclaimed",
+            ),
         ]
 
     @property

@@ -3,8 +3,9 @@
 Each flag says in plain words what is urgent; the score sorts the queue, most urgent first.
 """
 
+import functools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -45,10 +46,21 @@ class Triage:
         return None
 
 
+@functools.lru_cache(maxsize=8192)  # the dashboard orders thousands of arrivals, most on shared days
 def one_year_deadline(last_arrival: date) -> date:
     """The arrival day is day 0; the deadline is the anniversary, rolled past weekends and holidays."""
     start = max(last_arrival, ONE_YEAR_RULE_START)
     return roll_forward(add_years(start, 1))
+
+
+def latest_arrival_due_by(day: date) -> date:
+    """The latest last arrival whose one-year deadline falls on or before `day`. The deadline
+    never moves earlier as the arrival moves later, so "deadline on or before `day`" is "arrival on
+    or before this": a comparison SQL can make, where it cannot roll past holidays."""
+    arrival = add_years(day, -1)  # a later arrival's anniversary is already after `day`
+    while arrival >= ONE_YEAR_RULE_START and one_year_deadline(arrival) > day:
+        arrival -= timedelta(days=1)
+    return arrival
 
 
 def triage(

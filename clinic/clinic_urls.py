@@ -8,6 +8,7 @@ app_name = "clinic"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/recount/", views.dashboard_recount, name="dashboard-recount"),
     path("staff/", views.staff_list, name="staff-list"),
     path("staff/new/", views.staff_create, name="staff-create"),
     path("staff/<int:pk>/edit/", views.staff_edit, name="staff-edit"),

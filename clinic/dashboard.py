@@ -1,6 +1,10 @@
 """The supervisor dashboard's reads: every figure aggregated in SQL, scoped to the supervisor's
 clinic, in a fixed number of queries whatever the size of the clinic (tests/clinic/test_dashboard.py).
 
+The caseload, hearings, deadlines, walk-ins and outcomes are summed from the clinic's
+DashboardCount rows, recounted every few minutes (clinic/dashboard_counts.py), whose age the page
+shows; the one-year risk, failed deliveries and the lists behind the figures read live records.
+
 Filters (clinic/dashboard_forms.py): attorney, court and process narrow every figure that belongs
 to a case (caseload, hearings, deadlines, clients at one-year risk, outcomes). An attorney is "on"
 a case when they are assigned to it in any role, as on the case list.
@@ -22,21 +26,38 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case as When_
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, Value, When
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncWeek
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.deadline_rules import Trigger
 from cases.models import Case, CaseAssignment, Deadline, Digest, Hearing, ReliefApplication, Reminder
-from clients.models import WalkIn
+from clients.models import Client, WalkIn
 from clients.names import full_name
-from clients.triage import one_year_deadline
-from clinic.models import Clinic
+from clients.triage import latest_arrival_due_by, one_year_deadline
+from clinic.dashboard_counts import DENIED, EARLIEST, GRANTED, OTHER, counted_at
+from clinic.models import Clinic, DashboardCount, DashboardCounted, DashboardMeasure
 from clinic.permissions import Role, require_role
 from clinic.tables import Table
 
+NAME_PARTS = ("pk", "given_names", "paternal_surname", "maternal_surname")
 TABLE_KEYS = ("caseload", "hearings", "deadlines", "one_year_risk", "walk_ins", "outcomes", "failed_reminders")
 WEEKS = 12
 RISK_DAYS = 90
@@ -45,14 +66,6 @@ SOON_DAYS, MONTH_DAYS = 7, 30
 DIGEST_DAYS = 7
 
 OPEN_STATUSES = [status for status in Case.Status if status != Case.Status.CLOSED]
-GRANTED = (ReliefApplication.Decision.GRANTED, ReliefApplication.Decision.CONDITIONAL)
-DENIED = (ReliefApplication.Decision.DENIED,)
-OTHER = (
-    ReliefApplication.Decision.WITHDRAWN,
-    ReliefApplication.Decision.ABANDONED,
-    ReliefApplication.Decision.NOT_ADJUDICATED,
-    ReliefApplication.Decision.OTHER,
-)
 # Outcome columns of the walk-in chart, in order; "open" is a walk-in not yet decided.
 WALK_IN_OUTCOMES = (
     WalkIn.Status.ACCEPTED,
@@ -60,7 +73,7 @@ WALK_IN_OUTCOMES = (
     WalkIn.Status.DECLINED,
     WalkIn.Status.NO_SHOW,
 )
-OPEN_WALK_IN_STATUSES = [status for status in WalkIn.Status if status not in WalkIn.CLOSED_STATUSES]
+OPEN_WALK_IN_STATUSES = list(WalkIn.OPEN_STATUSES)
 
 # An EAD date is the first day something may be done, never a last day: never overdue.
 NOT_EARLIEST_DATE = Q(rule_version__isnull=True) | ~Q(rule_version__rule__trigger=Trigger.I589_RECEIVED)
@@ -156,35 +169,36 @@ class Dashboard:
     unassigned: CaseloadRow
     hearings: dict[str, int]
     deadlines: dict[str, int]
-    one_year_risk: list[RiskRow]
+    one_year_risk_shown: list[RiskRow]  # the soonest RISK_SHOWN; the export has them all
+    one_year_risk_total: int
     walk_ins: list[WeekRow]
     outcomes: list[OutcomeRow]
     failed_reminders: int
     failed_digests: int
+    counted: DashboardCounted
     tables: dict[str, Table] = field(default_factory=dict)
 
     @property
-    def one_year_risk_shown(self) -> list[RiskRow]:
-        """The soonest RISK_SHOWN of the one-year risk list: what the page renders."""
-        return self.one_year_risk[:RISK_SHOWN]
+    def counted_just_now(self) -> bool:
+        return timezone.now() - self.counted.counted_at < timedelta(minutes=1)
 
     @property
     def one_year_risk_hidden(self) -> int:
-        return max(len(self.one_year_risk) - RISK_SHOWN, 0)
+        return self.one_year_risk_total - len(self.one_year_risk_shown)
 
 
 class _Rows:
-    """A table's rows made on each pass over them, so a page that only shows some of them never
-    builds them all (the exports stream them)."""
+    """A table's rows, read and made only when something passes over them: the page shows the
+    first few, the export streams them all."""
 
-    def __init__(self, items, row):
-        self.items, self.row = items, row
+    def __init__(self, read_items, row, length: int):
+        self.read_items, self.row, self.length = read_items, row, length
 
     def __iter__(self):
-        return map(self.row, self.items)
+        return map(self.row, self.read_items())
 
     def __len__(self) -> int:
-        return len(self.items)
+        return self.length
 
 
 def fiscal_year(day: date) -> int:
@@ -227,7 +241,10 @@ def dashboard(*, actor, filters: dict, today: date | None = None, now: datetime 
     now = now or timezone.now()
     today = today or timezone.localtime(now, clinic.time_zone).date()
     windows = Windows(today=today, start=filters.get("date_from"), end=filters.get("date_to"))
-    caseload, unassigned = _caseload(clinic, filters, windows)
+    counted = counted_at(clinic)
+    caseload, unassigned = _caseload(clinic, filters, windows, counted)
+    hearings, deadlines = _hearings_and_deadlines(clinic, filters, windows, counted)
+    risk_shown, risk_total = _one_year_risk(clinic, filters, today, limit=RISK_SHOWN)
     failed_reminders, failed_digests = _failed_deliveries(clinic, today)
     board = Dashboard(
         clinic=clinic,
@@ -235,13 +252,15 @@ def dashboard(*, actor, filters: dict, today: date | None = None, now: datetime 
         filters=filters,
         caseload=caseload,
         unassigned=unassigned,
-        hearings=_hearings(clinic, filters, windows),
-        deadlines=_deadlines(clinic, filters, windows),
-        one_year_risk=_one_year_risk(clinic, filters, today),
+        hearings=hearings,
+        deadlines=deadlines,
+        one_year_risk_shown=risk_shown,
+        one_year_risk_total=risk_total,
         walk_ins=_walk_ins(clinic, windows),
         outcomes=_outcomes(clinic, filters, windows),
         failed_reminders=failed_reminders,
         failed_digests=failed_digests,
+        counted=counted,
     )
     board.tables = _tables(board)
     return board
@@ -255,40 +274,58 @@ def dashboard_tables(*, actor, filters: dict) -> dict[str, Table]:
 # ---- caseload ----------------------------------------------------------------------------------
 
 
-def _caseload(clinic: Clinic, filters: dict, windows: Windows) -> tuple[list[CaseloadRow], CaseloadRow]:
-    """Open cases per attorney by status, their hearings and deadlines in the next 30 days and
-    their overdue deadlines; a case with two attorneys counts for each. Four queries."""
-    open_cases = Case.objects.filter(clinic=clinic).open().filter(_case_filter(filters))
-    # No DISTINCT: a case has one assignment per user (cases_assignment unique on case and user),
-    # so grouping by the assigned user cannot count a case twice, and COUNT(DISTINCT) would sort
-    # every open case (on disk, at scale).
-    status_counts = {status.value: Count("id", filter=Q(status=status.value)) for status in OPEN_STATUSES}
-    by_user = open_cases.order_by().values("assignments__user").annotate(**status_counts)
+def _counts(clinic: Clinic, filters: dict, *measures: str):
+    """The clinic's DashboardCount rows of the measures, narrowed by court and process."""
+    rows = DashboardCount.objects.filter(clinic=clinic, measure__in=measures)
+    if filters.get("court"):
+        rows = rows.filter(court=filters["court"])
+    if filters.get("process"):
+        rows = rows.filter(process=filters["process"])
+    return rows
 
-    # With an attorney chosen only their row is kept, so narrowing these by the attorney too
-    # changes no figure shown.
-    hearing_rows = (
-        hearings_queryset(clinic, filters)
-        .filter(starts_at__gte=_start_of(windows.today, clinic), starts_at__lt=_start_of(windows.month_end, clinic))
-        .order_by()
-        .values("case__assignments__user")
-        .annotate(count=Count("id"))
-    )
-    deadline_rows = (
-        deadlines_queryset(clinic, filters)
-        .filter(due_on__lt=windows.month_end)
-        .order_by()
-        .values("case__assignments__user")
-        .annotate(
-            next_30=Count("id", filter=deadline_window("next30", windows)),
-            overdue=Count("id", filter=deadline_window("overdue", windows)),
-        )
+
+def _once_each(rows, filters: dict):
+    """The rows that count each record once: with an attorney chosen, the rows of the cases they
+    are on (they are on a case once), else the rows counted per record."""
+    if filters.get("attorney"):
+        return rows.filter(per_person=True, user=filters["attorney"])
+    return rows.filter(per_person=False)
+
+
+def _sum(condition: Q) -> Coalesce:
+    return Coalesce(Sum("count", filter=condition), 0)
+
+
+def _overdue(windows: Windows, counted: DashboardCounted) -> Q:
+    """Open deadlines due before today, never an EAD date: those overdue when counted, and those
+    that fell due since."""
+    since = Q(measure=DashboardMeasure.DEADLINES, day__gte=counted.counted_on, day__lt=windows.today)
+    return Q(measure=DashboardMeasure.OVERDUE_BEFORE) | since & ~Q(status=EARLIEST)
+
+
+def _caseload(
+    clinic: Clinic, filters: dict, windows: Windows, counted: DashboardCounted
+) -> tuple[list[CaseloadRow], CaseloadRow]:
+    """Open cases per attorney by status, their hearings and deadlines in the next 30 days and
+    their overdue deadlines; a case with two attorneys counts for each. Two queries."""
+    today, month_end = windows.today, windows.month_end
+    hearings_30 = Q(measure=DashboardMeasure.HEARINGS, day__gte=today, day__lt=month_end)
+    deadlines_30 = Q(measure=DashboardMeasure.DEADLINES, day__gte=today, day__lt=month_end)
+    overdue = _overdue(windows, counted)
+    open_cases = Q(measure=DashboardMeasure.CASES)
+    rows = _counts(clinic, filters, *DashboardMeasure.values)
+    rows = rows.filter(Q(per_person=True), open_cases | hearings_30 | deadlines_30 | overdue)
+    if filters.get("attorney"):  # only their row is kept
+        rows = rows.filter(user=filters["attorney"])
+    by_status = {status.value: _sum(open_cases & Q(status=status.value)) for status in OPEN_STATUSES}
+    by_user = list(
+        rows.order_by()
+        .values("user")
+        .annotate(**by_status, hearings_30=_sum(hearings_30), deadlines_30=_sum(deadlines_30), overdue=_sum(overdue))
     )
     # The people who can lead a case, and anyone else still assigned to an open case (someone
     # deactivated, a former attorney): their cases need a new home.
-    assigned = CaseAssignment.objects.filter(user=OuterRef("pk"), case__clinic=clinic).exclude(
-        case__status=Case.Status.CLOSED
-    )
+    still_assigned = [item["user"] for item in by_user if item["user"] and any(item[s] for s in by_status)]
     people = (
         get_user_model()
         .objects.filter(
@@ -297,30 +334,22 @@ def _caseload(clinic: Clinic, filters: dict, windows: Windows) -> tuple[list[Cas
                 membership__clinic=clinic,
                 membership__role__in=[Role.ATTORNEY, Role.SUPERVISOR],
             )
-            | Q(Exists(assigned))
+            | Q(pk__in=still_assigned)
         )
         .order_by("last_name", "first_name", "username")
         .only("id", "first_name", "last_name", "username")
     )
-    rows = {person.pk: CaseloadRow(person.pk, str(person.get_full_name() or person.username)) for person in people}
+    caseload = {person.pk: CaseloadRow(person.pk, str(person.get_full_name() or person.username)) for person in people}
     unassigned = CaseloadRow(None, _("Unassigned"))
-
-    def row_of(user_id) -> CaseloadRow | None:
-        return unassigned if user_id is None else rows.get(user_id)
-
     for item in by_user:
-        if row := row_of(item["assignments__user"]):
-            row.by_status = {status.value: item[status.value] for status in OPEN_STATUSES if item[status.value]}
-    for item in hearing_rows:
-        if row := row_of(item["case__assignments__user"]):
-            row.hearings_30 = item["count"]
-    for item in deadline_rows:
-        if row := row_of(item["case__assignments__user"]):
-            row.deadlines_30, row.overdue = item["next_30"], item["overdue"]
-    caseload = list(rows.values())
+        row = unassigned if item["user"] is None else caseload.get(item["user"])
+        if row:
+            row.by_status = {status: item[status] for status in by_status if item[status]}
+            row.hearings_30, row.deadlines_30, row.overdue = item["hearings_30"], item["deadlines_30"], item["overdue"]
+    rows_shown = list(caseload.values())
     if filters.get("attorney"):
-        caseload = [row for row in caseload if row.user_id == filters["attorney"].pk]
-    return caseload, unassigned
+        rows_shown = [row for row in rows_shown if row.user_id == filters["attorney"].pk]
+    return rows_shown, unassigned
 
 
 # ---- hearings and deadlines --------------------------------------------------------------------
@@ -344,22 +373,6 @@ def hearings_queryset(clinic: Clinic, filters: dict):
         Hearing.objects.filter(case__clinic=clinic)
         .exclude(result=Hearing.Result.CANCELLED)
         .filter(_case_filter(filters, "case__"), _attorney_filter(filters, "case_id"))
-    )
-
-
-def _hearings(clinic: Clinic, filters: dict, windows: Windows) -> dict[str, int]:
-    """Hearings and interviews (not cancelled) from today's local midnight: next 7 and 30 days,
-    and in the chosen range. One query."""
-    today = _start_of(windows.today, clinic)
-    soon = Q(starts_at__gte=today, starts_at__lt=_start_of(windows.soon_end, clinic))
-    month = Q(starts_at__gte=today, starts_at__lt=_start_of(windows.month_end, clinic))
-    in_range = _range_q(windows, "starts_at", clinic) if windows.has_range else Q(pk__in=[])
-    return (
-        hearings_queryset(clinic, filters)
-        .filter(month | in_range)
-        .aggregate(
-            next_7=Count("id", filter=soon), next_30=Count("id", filter=month), in_range=Count("id", filter=in_range)
-        )
     )
 
 
@@ -401,87 +414,123 @@ def deadline_list(*, actor, filters: dict, today: date):
     )
 
 
-def _deadlines(clinic: Clinic, filters: dict, windows: Windows) -> dict[str, int]:
-    """Open deadlines: overdue (never an EAD earliest date), due in the next 7 and 30 days, and
-    due in the chosen range. One query."""
-    overdue, soon, month = (deadline_window(which, windows) for which in ("overdue", "next7", "next30"))
-    in_range = _range_q(windows, "due_on") if windows.has_range else Q(pk__in=[])
-    return (
-        deadlines_queryset(clinic, filters)
-        .filter(Q(due_on__lt=windows.month_end) | in_range)
-        .aggregate(
-            overdue=Count("id", filter=overdue),
-            next_7=Count("id", filter=soon),
-            next_30=Count("id", filter=month),
-            in_range=Count("id", filter=in_range),
-        )
-    )
+def _hearings_and_deadlines(
+    clinic: Clinic, filters: dict, windows: Windows, counted: DashboardCounted
+) -> tuple[dict, dict]:
+    """Hearings and interviews (not cancelled) from today: next 7 and 30 days, and in the chosen
+    range; open deadlines: overdue (never an EAD earliest date), due in the next 7 and 30 days,
+    and due in the chosen range. One query."""
+    today, soon_end, month_end = windows.today, windows.soon_end, windows.month_end
+    hearing, deadline = Q(measure=DashboardMeasure.HEARINGS), Q(measure=DashboardMeasure.DEADLINES)
+    in_range = _range_q(windows, "day") if windows.has_range else Q(pk__in=[])
+    figures = {
+        "hearings_next_7": hearing & Q(day__gte=today, day__lt=soon_end),
+        "hearings_next_30": hearing & Q(day__gte=today, day__lt=month_end),
+        "hearings_in_range": hearing & in_range,
+        "deadlines_overdue": _overdue(windows, counted),
+        "deadlines_next_7": deadline & Q(day__gte=today, day__lt=soon_end),
+        "deadlines_next_30": deadline & Q(day__gte=today, day__lt=month_end),
+        "deadlines_in_range": deadline & in_range,
+    }
+    rows = _once_each(_counts(clinic, filters, *DashboardMeasure.values), filters)
+    either = Q()
+    for condition in figures.values():
+        either |= condition
+    totals = rows.filter(either).aggregate(**{name: _sum(condition) for name, condition in figures.items()})
+    hearings = {key: totals[f"hearings_{key}"] for key in ("next_7", "next_30", "in_range")}
+    deadlines = {key: totals[f"deadlines_{key}"] for key in ("overdue", "next_7", "next_30", "in_range")}
+    return hearings, deadlines
 
 
 # ---- one-year deadline risk -------------------------------------------------------------------
 
 
-def _one_year_risk(clinic: Clinic, filters: dict, today: date) -> list[RiskRow]:
+def _one_year_risk(clinic: Clinic, filters: dict, today: date, limit: int | None) -> tuple[list[RiskRow], int]:
     """Open walk-ins (waiting, screened, consultation booked: not yet accepted, referred out,
     declined or gone) and clients with an open case, whose one-year filing deadline from the last
-    arrival is within 90 days or past, and who have no I-589 filed on any case. Two queries.
+    arrival is within 90 days or past, and who have no I-589 filed on any case: the first `limit`
+    of them in order (all of them without a limit), and how many there are. Two queries for the
+    clients and two for the walk-ins, whatever their number: counted and cut in SQL.
 
-    The deadline rolls past weekends and holidays (clients.triage.one_year_deadline), which SQL
-    cannot do: SQL keeps every arrival at most 365 days before the 90-day horizon (a superset),
-    Python keeps the exact ones."""
-    horizon = today + timedelta(days=RISK_DAYS)
-    cutoff = horizon - timedelta(days=365)
-    rows: list[RiskRow] = []
-
-    def add(kind, pk, name, arrival, detail):
-        deadline = one_year_deadline(arrival)
-        if deadline <= horizon:
-            rows.append(RiskRow(kind, pk, name, arrival, deadline, (deadline - today).days, detail))
-
+    Still ahead comes first, soonest first (those can still be filed in time), then the passed
+    ones, most recently missed first. SQL orders by arrival, which orders by deadline; two
+    arrivals whose deadlines roll to the same day may stand either way round at the cut."""
+    latest = latest_arrival_due_by(today + timedelta(days=RISK_DAYS))
+    passed = latest_arrival_due_by(today - timedelta(days=1))  # arrivals whose deadline is behind us
+    # (kind, rows, the name's columns on them: a client's are looked up after the cut)
+    sources = [("client", _clients_at_risk(clinic, filters, latest), ())]
     if _walk_ins_in_scope(filters):
-        walk_ins = WalkIn.objects.filter(
-            clinic=clinic, status__in=OPEN_WALK_IN_STATUSES, client__isnull=True, last_arrival_date__lte=cutoff
-        ).order_by()
-        labels = dict(WalkIn.Status.choices)
-        for walk_in in walk_ins.only(
-            "id", "given_names", "paternal_surname", "maternal_surname", "last_arrival_date", "status"
-        ):
-            add("walk_in", walk_in.pk, walk_in.full_name, walk_in.last_arrival_date, str(labels[walk_in.status]))
+        sources.append(("walk_in", _walk_ins_at_risk(clinic, latest), NAME_PARTS[1:]))
+    labels = dict(WalkIn.Status.choices)
+    found, total = [], 0
+    for kind, source, name_columns in sources:
+        # How many there are in all, on each row of the cut: one pass over them, not two.
+        ordered = _soonest_first(source.annotate(of_all=Window(Count("*"))), passed)[:limit]
+        rows = list(ordered.values_list("of_all", "pk", "arrival", "detail", *name_columns))
+        total += rows[0][0] if rows else 0
+        found += [(kind, pk, arrival, detail, names) for _of_all, pk, arrival, detail, *names in rows]
+    client_ids = [pk for kind, pk, *_rest in found if kind == "client"]
+    client_names = Client.objects.filter(clinic=clinic, pk__in=client_ids).order_by()
+    names_of = {pk: names for pk, *names in client_names.values_list(*NAME_PARTS)}
+    rows = []
+    for kind, pk, arrival, detail, names in found:
+        deadline = one_year_deadline(arrival)
+        detail = str(labels[detail]) if kind == "walk_in" else detail or ""
+        name = full_name(*(names or names_of[pk]))
+        rows.append(RiskRow(kind, pk, name, arrival, deadline, (deadline - today).days, detail))
+    rows.sort(key=lambda row: (row.days_left < 0, abs(row.days_left), row.name))
+    return rows[:limit], total
 
-    # From the open cases without an I-589 (a partial index, cases_case_open_unfiled), one row per
-    # client with none filed on any case: their latest arrival over those cases (the case's own
-    # date, corrected on the case, wins over the one given at intake) and highest case number. An
-    # open case with an I-589 excludes its client anyway, so leaving those cases out changes nothing.
+
+def _soonest_first(source, passed: date):
+    """Arrivals whose deadline is still ahead first, earliest first; then the others, latest first."""
+    behind = Q(arrival__lte=passed)
+    return source.annotate(
+        is_behind=When_(When(behind, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        ahead_on=When_(When(behind, then=Value(None)), default=F("arrival"), output_field=DateField()),
+    ).order_by("is_behind", "ahead_on", "-arrival", "pk")
+
+
+def _walk_ins_at_risk(clinic: Clinic, latest: date):
+    """Open walk-ins not yet a client who arrived on or before `latest` (a partial index,
+    clients_walkin_open_unclaimed)."""
+    return WalkIn.objects.filter(
+        clinic=clinic, status__in=OPEN_WALK_IN_STATUSES, client__isnull=True, last_arrival_date__lte=latest
+    ).annotate(arrival=F("last_arrival_date"), detail=F("status"))
+
+
+def _clients_at_risk(clinic: Clinic, filters: dict, latest: date):
+    """Per client with an open case and no I-589 filed on any case: their latest arrival over
+    those cases (the case's own date, corrected on the case, wins over the one given at intake)
+    and highest case number, when that arrival is on or before `latest`. From the open cases
+    without an I-589 (a partial index, cases_case_open_unfiled): an open case with an I-589
+    excludes its client anyway, so leaving those cases out changes nothing."""
     filed = Case.objects.filter(client=OuterRef("client_id"), i589_received_on__isnull=False)
     unfiled = Case.objects.filter(clinic=clinic, i589_received_on__isnull=True).open().filter(~Exists(filed))
     if filters.get("court") or filters.get("process") or filters.get("attorney"):
         # The filters choose the clients (one of their open cases matches), not the cases counted.
+        # IN, not EXISTS: the planner hashes the few matching clients once instead of probing
+        # them for every client at risk.
         matching = (
-            Case.objects.filter(client=OuterRef("client_id"))
+            Case.objects.filter(clinic=clinic)
             .open()
             .filter(_case_filter(filters), _attorney_filter(filters, "pk"))
+            .values("client_id")
         )
-        unfiled = unfiled.filter(Exists(matching))
-    clients = (
+        unfiled = unfiled.filter(client_id__in=matching)
+    # The date given at intake only when no case has one: COALESCE looks it up only then. The
+    # names are looked up afterwards, for the rows shown only.
+    given_at_intake = Client.objects.filter(pk=OuterRef("client_id")).order_by().values("last_entry_date")
+    return (
         unfiled.order_by()
-        .values(
-            "client_id",
-            "client__given_names",
-            "client__paternal_surname",
-            "client__maternal_surname",
-            "client__last_entry_date",
+        .values("client_id")
+        .annotate(
+            arrival=Coalesce(Max("last_arrival_date"), Subquery(given_at_intake)),
+            detail=Max("number"),
+            pk=F("client_id"),
         )
-        .annotate(arrival=Coalesce(Max("last_arrival_date"), "client__last_entry_date"), case_number=Max("number"))
-        .filter(arrival__lte=cutoff)
+        .filter(arrival__lte=latest)
     )
-    for item in clients:
-        name = full_name(
-            item["client__given_names"], item["client__paternal_surname"], item["client__maternal_surname"]
-        )
-        add("client", item["client_id"], name, item["arrival"], item["case_number"] or "")
-    # Soonest first, then the ones already past, most recently missed first.
-    rows.sort(key=lambda row: (row.days_left < 0, abs(row.days_left), row.name))
-    return rows
 
 
 # ---- walk-ins ----------------------------------------------------------------------------------
@@ -499,26 +548,20 @@ def walk_in_weeks(windows: Windows) -> tuple[date, date]:
 def _walk_ins(clinic: Clinic, windows: Windows) -> list[WeekRow]:
     """Walk-ins per week (Monday to Sunday, clinic time) by outcome; every week present. One query."""
     first, last = walk_in_weeks(windows)
-    counts = {status.value: Count("id", filter=Q(status=status.value)) for status in WALK_IN_OUTCOMES}
-    counts["open"] = Count("id", filter=Q(status__in=OPEN_WALK_IN_STATUSES))
     found = (
-        WalkIn.objects.filter(
-            clinic=clinic,
-            arrived_at__gte=_start_of(first, clinic),
-            arrived_at__lt=_start_of(last + timedelta(days=1), clinic),
+        DashboardCount.objects.filter(
+            clinic=clinic, measure=DashboardMeasure.WALK_INS, per_person=False, day__gte=first, day__lte=last
         )
-        .annotate(week=TruncWeek("arrived_at", tzinfo=clinic.time_zone))
         .order_by()
-        .values("week")
-        .annotate(**counts)
+        .values("day", "status")
+        .annotate(total=Sum("count"))
     )
-    by_week = {}
-    for item in found:
-        week = item.pop("week")
-        week = timezone.localtime(week, clinic.time_zone).date() if isinstance(week, datetime) else week
-        by_week[week] = item
-    weeks, week = [], first - timedelta(days=first.weekday())
     empty = {status.value: 0 for status in WALK_IN_OUTCOMES} | {"open": 0}
+    by_week = defaultdict(lambda: dict(empty))
+    for item in found:
+        column = "open" if item["status"] in OPEN_WALK_IN_STATUSES else item["status"]
+        by_week[item["day"] - timedelta(days=item["day"].weekday())][column] += item["total"]
+    weeks, week = [], first - timedelta(days=first.weekday())
     while week <= last:
         weeks.append(WeekRow(week, by_week.get(week, empty)))
         week += timedelta(weeks=1)
@@ -531,37 +574,32 @@ def _walk_ins(clinic: Clinic, windows: Windows) -> list[WeekRow]:
 def _outcomes(clinic: Clinic, filters: dict, windows: Windows) -> list[OutcomeRow]:
     """Decided relief applications per fiscal year, relief and court: granted (incl. conditional
     grants), denied, other (withdrawn, abandoned, not adjudicated, other); reserved and undecided
-    ones are not counted. The decision date is the relief's, else the case's. One query."""
-    decided_on = Coalesce("decided_on", "case__outcome_on")
-    fiscal = ExtractYear("day") + When_(
-        When(Q(month__gte=10), then=Value(1)), default=Value(0), output_field=IntegerField()
-    )
+    ones are not counted. The decision date is the relief's, else the case's. One query, over the
+    counts per fiscal year without a date range, per day with one."""
+    if windows.has_range:
+        counts = _counts(clinic, filters, DashboardMeasure.OUTCOMES).filter(_range_q(windows, "day"))
+    else:
+        counts = _counts(clinic, filters, DashboardMeasure.OUTCOMES_BY_YEAR)
     rows = (
-        ReliefApplication.objects.filter(case__clinic=clinic, decision__in=[*GRANTED, *DENIED, *OTHER])
-        .filter(_case_filter(filters, "case__"), _attorney_filter(filters, "case_id"))
-        .annotate(day=decided_on)
-        .filter(day__isnull=False)
-        .filter(_range_q(windows, "day"))
-        .annotate(month=ExtractMonth("day"))
-        .annotate(fy=fiscal)
+        _once_each(counts, filters)
         .order_by()
-        .values("fy", "kind", "case__court", "case__court__code", "case__court__name", "case__process")
+        .values("fiscal_year", "kind", "court", "court__code", "court__name", "process")
         .annotate(
-            granted=Count("id", filter=Q(decision__in=GRANTED)),
-            denied=Count("id", filter=Q(decision__in=DENIED)),
-            other=Count("id", filter=Q(decision__in=OTHER)),
+            granted=_sum(Q(status__in=GRANTED)),
+            denied=_sum(Q(status__in=DENIED)),
+            other=_sum(Q(status__in=OTHER)),
         )
     )
     kinds = dict(ReliefApplication.Kind.choices)
     merged: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
     for item in rows:
-        if item["case__court"]:
-            court_label = f"{item['case__court__name']} ({item['case__court__code']})"
-        elif item["case__process"] == Case.Process.AFFIRMATIVE:
+        if item["court"]:
+            court_label = f"{item['court__name']} ({item['court__code']})"
+        elif item["process"] == Case.Process.AFFIRMATIVE:
             court_label = _("Asylum office")
         else:
             court_label = _("No court recorded")
-        key = (item["fy"], item["kind"], item["case__court"], court_label)
+        key = (item["fiscal_year"], item["kind"], item["court"], court_label)
         totals = merged[key]
         totals[0] += item["granted"]
         totals[1] += item["denied"]
@@ -665,7 +703,7 @@ def _tables(board: Dashboard) -> dict[str, Table]:
                 _("Status or case"),
             ],
             rows=_Rows(
-                board.one_year_risk,
+                lambda: _one_year_risk(board.clinic, board.filters, windows.today, limit=None)[0],
                 lambda row: [
                     str(kind_labels[row.kind]),
                     row.name,
@@ -674,6 +712,7 @@ def _tables(board: Dashboard) -> dict[str, Table]:
                     row.days_left,
                     row.detail,
                 ],
+                length=board.one_year_risk_total,
             ),
         ),
         "walk_ins": Table(

@@ -62,6 +62,9 @@ def seed_demo() -> dict[str, Clinic]:
     from cases.demo import seed_evidence
 
     seed_evidence(clinics)
+    from clinic.dashboard_counts import recount_all_dashboards
+
+    recount_all_dashboards()  # the supervisor dashboard shows the demo data at once
     return clinics
 
 

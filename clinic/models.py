@@ -196,3 +196,62 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class DashboardMeasure(models.TextChoices):
+    """What a DashboardCount counts, and what its day and status hold."""
+
+    CASES = "cases", _("open cases")  # status: the case's status; no day
+    DEADLINES = "deadlines", _("open deadlines")  # day: due on; status: "earliest" for an EAD date, else "due"
+    # Open deadlines (never an EAD date) due before the day of the recount, which is their day: what
+    # was overdue then, in one row per person, court and process instead of one per day.
+    OVERDUE_BEFORE = "overdue_before", _("overdue deadlines")
+    HEARINGS = "hearings", _("hearings")  # not cancelled; day: the clinic's local date it starts
+    OUTCOMES = "outcomes", _("decided relief applications")  # day: decided on; status: decision; kind: relief
+    # The same per fiscal year, without the day: far fewer rows, for the dashboard without a date range.
+    OUTCOMES_BY_YEAR = "outcomes_by_year", _("decided relief applications per fiscal year")
+    WALK_INS = "walk_ins", _("walk-ins")  # day: the clinic's local date of arrival; status: the walk-in's
+
+
+class DashboardCount(models.Model):
+    """How many of a clinic's records share every column below: the supervisor dashboard reads
+    its figures from these rows (clinic/dashboard.py), because counting a large clinic's live
+    records takes longer than the page may (issue 6: 150 ms at the 95th percentile). The rows are
+    recounted wholesale by clinic/dashboard_counts.py, every few minutes from Celery beat.
+
+    per_person: the record counts once for each person assigned to its case (user None: its case
+    has nobody), for the caseload and the attorney filter; else once, user None."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    measure = models.CharField(max_length=20, choices=DashboardMeasure.choices)
+    per_person = models.BooleanField()
+    # No database constraint: the rows are recounted from scratch, and a court or person deleted
+    # in between leaves a count that the next recount drops.
+    user = models.ForeignKey(User, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    court = models.ForeignKey(
+        "cases.Court", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    process = models.CharField(max_length=20, blank=True)
+    day = models.DateField(null=True)
+    status = models.CharField(max_length=20, blank=True)
+    kind = models.CharField(max_length=20, blank=True)
+    fiscal_year = models.PositiveSmallIntegerField(null=True)  # of the day, for outcomes
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["clinic", "measure", "per_person", "day"], name="clinic_dashboardcount_day")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.day or ''} {self.status}: {self.count}"
+
+
+class DashboardCounted(models.Model):
+    """When a clinic's DashboardCount rows were last recounted: the age the dashboard shows."""
+
+    clinic = models.OneToOneField(Clinic, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    counted_at = models.DateTimeField()
+    counted_on = models.DateField()  # the clinic's date then: the day of its OVERDUE_BEFORE rows
+    duration_ms = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.clinic_id} at {self.counted_at:%Y-%m-%d %H:%M:%S}"

@@ -19,3 +19,16 @@ def send_staff_invitation(self, user_id: int) -> None:
         staff_invitation_send(user_id=user_id)
     except OSError as exc:  # the mail server is unreachable: try again later
         raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+
+
+@shared_task(ignore_result=True)
+def recount_dashboards(clinic_id: int | None = None) -> None:
+    """Every clinic's dashboard counts (beat, every DASHBOARD_RECOUNT_SECONDS), or one clinic's
+    (after a reassignment)."""
+    from clinic.dashboard_counts import recount_all_dashboards, recount_dashboard
+    from clinic.models import Clinic
+
+    if clinic_id is None:
+        recount_all_dashboards()
+    elif clinic := Clinic.objects.filter(pk=clinic_id).first():
+        recount_dashboard(clinic)

@@ -1,15 +1,18 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from clinic import dashboard as clinic_dashboard
 from clinic import selectors, services
+from clinic.dashboard_counts import recount_dashboard
 from clinic.dashboard_forms import DashboardFilterForm
 from clinic.dashboard_links import dashboard_charts, dashboard_links
 from clinic.forms import ClinicSettingsForm, StaffCreateForm, StaffForm
@@ -41,8 +44,20 @@ def dashboard(request):
         "charts": dashboard_charts(board),
         "role_counts": _labelled_role_counts(selectors.staff_role_counts(actor=request.user)),
         "recent_events": selectors.audit_events(actor=request.user)[:8],
+        "recount_minutes": settings.DASHBOARD_RECOUNT_SECONDS // 60,
     }
     return render(request, "clinic/dashboard.html", context)
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def dashboard_recount(request):
+    counted = recount_dashboard(request.clinic)
+    seconds = counted.duration_ms / 1000
+    messages.success(request, _("The figures were counted again (%(seconds).1f s).") % {"seconds": seconds})
+    # Back to the same filters; parsed and encoded again, so nothing but a query string gets through.
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    return redirect(f"{reverse('clinic:dashboard')}?{query}" if query else reverse("clinic:dashboard"))
 
 
 def _labelled_role_counts(counts: dict[str, int]) -> list[tuple[str, int]]:

@@ -215,6 +215,8 @@ REMINDER_REQUEUE_AFTER = timedelta(seconds=env_int("REMINDER_REQUEUE_AFTER_SECON
 # Delivery retries: about this many seconds, doubling each time (with jitter), six times.
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 30, minimum=1)
 REMINDER_SWEEP_SECONDS = 5 * 60
+# The supervisor dashboard's counts (clinic/dashboard_counts.py) are this old at most.
+DASHBOARD_RECOUNT_SECONDS = env_int("DASHBOARD_RECOUNT_SECONDS", 5 * 60, minimum=10)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "clinic.tasks.heartbeat",
@@ -226,6 +228,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.sweep_reminders",
         "schedule": timedelta(seconds=REMINDER_SWEEP_SECONDS),
         "options": {"expires": REMINDER_SWEEP_SECONDS},
+    },
+    "dashboard-recount": {
+        "task": "clinic.tasks.recount_dashboards",
+        "schedule": timedelta(seconds=DASHBOARD_RECOUNT_SECONDS),
+        "options": {"expires": DASHBOARD_RECOUNT_SECONDS},
     },
     "reminder-digests": {
         "task": "cases.tasks.queue_digests",

@@ -155,9 +155,9 @@ def test_it_moves_by_month_and_by_week(as_user, attorney):
     assert 'href="?view=week&amp;date=2027-02-07&amp;scope=mine" rel="prev"' in page
 
 
-def test_today_is_highlighted(as_user, attorney):
+def test_today_is_highlighted(as_user, attorney, clinic):
     response = as_user(attorney).get(URL)
-    today = timezone.localdate()
+    today = timezone.localdate(timezone=clinic.time_zone)  # the clinic's today, not UTC's
     assert response.context["page"].anchor == today
     assert f'aria-current="date" data-day="{today.isoformat()}"' in response.content.decode()
     assert [cell.day for week in response.context["page"].weeks for cell in week if cell.is_today] == [today]
@@ -167,10 +167,10 @@ def test_today_is_highlighted(as_user, attorney):
     "params",
     [{"date": "tomorrow"}, {"date": "2027-02-30"}, {"date": "0001-01-01"}, {"date": "9999-12-31"}, {"date": "1-2-3"}],
 )
-def test_a_bad_date_shows_today_with_a_message(as_user, attorney, params):
+def test_a_bad_date_shows_today_with_a_message(as_user, attorney, clinic, params):
     response = as_user(attorney).get(URL, params)
     assert response.status_code == 200
-    assert response.context["page"].anchor == timezone.localdate()
+    assert response.context["page"].anchor == timezone.localdate(timezone=clinic.time_zone)
     assert "That date could not be read" in response.content.decode()
 
 

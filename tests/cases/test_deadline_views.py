@@ -5,9 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from cases import services
+from cases import deadline_services, services
 from cases.models import CaseEvent, ClinicLeadTime, ClockStop, Deadline, DeadlineRule
 from clinic.models import AuditEvent, Membership
 from tests.cases.hearing_data import schedule
@@ -24,8 +23,9 @@ def colleague(clinic):
 
 
 @pytest.fixture
-def today():
-    return timezone.localdate()
+def today(clinic):
+    """The clinic's date, which the pages use: not UTC's, a day ahead each evening in El Paso."""
+    return deadline_services.clinic_today(clinic)
 
 
 @pytest.fixture

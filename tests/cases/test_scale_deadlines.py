@@ -127,3 +127,18 @@ def deadlines_of_all() -> list[tuple]:
             "case__clinic__slug", "case__number", "title", "due_on", "status", "trigger_key", "next_reminder_on"
         )
     )
+
+
+def test_decided_cases_carry_decisions_mostly_denials(db):
+    from cases.models import ReliefApplication
+
+    main = load(seed=7, clients=200)
+    relief = ReliefApplication.objects.filter(case__clinic=main)
+    decided = relief.filter(case__status__in=["decided", "on_appeal", "closed"])
+    assert decided.exists()
+    assert not decided.filter(decision="").exists()
+    assert not decided.filter(decided_on=None).exists()
+    assert not decided.filter(decided_on__gt=TODAY).exists()
+    assert not relief.exclude(case__status__in=["decided", "on_appeal", "closed"]).exclude(decision="").exists()
+    asylum = decided.filter(kind="asylum")
+    assert asylum.filter(decision="denied").count() > asylum.filter(decision="granted").count() > 0

@@ -8,6 +8,7 @@ from cases.models import Deadline, Hearing
 from cases.scale import clinics_without_cases, seed_cases
 from cases.scale_deadlines import analyze_deadlines, clinics_without_deadlines, seed_deadlines
 from clients.scale import OTHER_SLUG, ScaleDataExistsError, analyze_name_tables, scale_clinic, seed_scale
+from clinic.dashboard_counts import recount_all_dashboards
 from clinic.models import Clinic
 
 
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             log(f"{clinic.slug}: deadlines loaded in {time.monotonic() - step:.0f} s")
         analyze_name_tables()
         analyze_deadlines()
+        recount_all_dashboards()  # the supervisor dashboard shows the new data at once
         elapsed = time.monotonic() - started
         for clinic in clinics.values():
             self.stdout.write(
