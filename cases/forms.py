@@ -8,11 +8,12 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, CaseNote, Court, Deadline, ReliefApplication
-from cases.selectors import NO_ATTORNEY
+from cases.selectors import NO_ATTORNEY, NO_COURT, OUTCOME_FILTERS, fiscal_year_bounds
 from clients.derivatives import derivative_status
 from clients.forms import DateInput
 from clinic.models import Membership
@@ -215,6 +216,15 @@ class DeadlineFinishForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
+# The decision filter's values (cases/selectors.py DECISIONS), as the notice above the list words them.
+DECISION_CHOICES = [
+    ("granted", _("granted (or conditionally granted)")),
+    ("denied", _("denied")),
+    ("other", _("withdrawn, abandoned, not adjudicated or other")),
+    ("decided", _("any outcome")),
+]
+
+
 def courts_in_use(clinic) -> list[int]:
     """The courts the clinic's cases are before: a handful, but finding them reads every case, so
     the answer is kept in the cache for an hour (a court new to the clinic shows up within it)."""
@@ -228,35 +238,52 @@ def courts_in_use(clinic) -> list[int]:
     return courts
 
 
-class _NobodyFirst(ModelChoiceIterator):
-    """The staff choices with "No attorney assigned" after the empty choice, still lazy."""
+class _NoneFirst(ModelChoiceIterator):
+    """The choices with the field's "none" choice after the empty choice, still lazy."""
 
     def __iter__(self):
         choices = super().__iter__()
         if self.field.empty_label is not None:
             yield next(choices)
-        yield (NO_ATTORNEY, _("No attorney assigned"))
+        yield (self.field.none_value, self.field.none_label)
         yield from choices
 
     def __len__(self):
         return super().__len__() + 1
 
 
-class UnassignedOrStaffField(forms.ModelChoiceField):
-    """A staff member, or "none": the cases nobody is assigned to (the dashboard's Unassigned row)."""
+class _RecordOrNoneField(forms.ModelChoiceField):
+    """A record, or `none_value`: the cases without one."""
 
-    iterator = _NobodyFirst
+    iterator = _NoneFirst
+    none_value = "none"
+    none_label = ""
 
     def to_python(self, value):
-        return NO_ATTORNEY if value == NO_ATTORNEY else super().to_python(value)
+        return self.none_value if value == self.none_value else super().to_python(value)
 
     def validate(self, value):
-        if value != NO_ATTORNEY:
+        if value != self.none_value:
             super().validate(value)
 
 
+class UnassignedOrStaffField(_RecordOrNoneField):
+    """A staff member, or "none": the cases nobody is assigned to (the dashboard's Unassigned row)."""
+
+    none_value, none_label = NO_ATTORNEY, _("No attorney assigned")
+
+
+class CourtOrNoneField(_RecordOrNoneField):
+    """A court, or "none": the cases with no court, affirmative ones and defensive ones whose
+    court is not recorded (the dashboard's Asylum office and No court recorded rows)."""
+
+    none_value, none_label = NO_COURT, _("No court recorded")
+
+
 class CaseFilterForm(forms.Form):
-    """The case list's filters and order; every field optional, bad values are ignored."""
+    """The case list's filters and order; every field optional, bad values are ignored (see
+    filters()). The outcome filters (relief, decision, fiscal year) come from the links of the
+    dashboard's outcome table: hidden fields, described above the list instead."""
 
     SORTS = [
         ("-opened", _("Newest first")),
@@ -268,21 +295,68 @@ class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Case number"), required=False, max_length=20)
     attorney = UnassignedOrStaffField(label=_("Attorney"), queryset=None, required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
-    court = forms.ModelChoiceField(label=_("Court"), queryset=None, required=False)
+    court = CourtOrNoneField(label=_("Court"), queryset=None, required=False)
     process = forms.ChoiceField(label=_("Process"), required=False)
     sort = forms.ChoiceField(label=_("Order"), choices=SORTS, required=False)
     # The keyset of the page to show: the order values of the last case of the previous page.
     after = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A case matches when one of its relief applications meets all three (cases/selectors.py).
+    relief = forms.ChoiceField(choices=[("", ""), *ReliefApplication.Kind.choices], required=False)
+    decision = forms.ChoiceField(choices=[("", ""), *DECISION_CHOICES], required=False)
+    fiscal_year = forms.IntegerField(min_value=1900, max_value=2100, required=False)
 
     def __init__(self, *args, clinic, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("status") and any(self.data.get(name) for name in OUTCOME_FILTERS):
+            # Decided cases are often closed: with an outcome filter the list starts from every status.
+            self.data = self.data.copy()
+            self.data["status"] = "all"
         self.fields["attorney"].queryset = staff_who_can_lead(clinic)
         self.fields["court"].queryset = Court.objects.filter(pk__in=courts_in_use(clinic))
         self.fields["status"].choices = [("", _("Open cases")), ("all", _("All cases")), *Case.Status.choices]
         self.fields["process"].choices = [("", _("Any process")), *Case.Process.choices]
 
     def filters(self) -> dict:
-        return self.cleaned_data if self.is_valid() else {}
+        """The cleaned filters; none of them when one is bad, except that bad outcome filters
+        drop only the three outcome filters (the page says so: outcome_not_understood)."""
+        if self.is_valid():
+            return self.cleaned_data
+        if self.is_bound and self.errors.keys() <= set(OUTCOME_FILTERS):
+            return {name: value for name, value in self.cleaned_data.items() if name not in OUTCOME_FILTERS}
+        return {}
+
+    @property
+    def outcome_not_understood(self) -> bool:
+        return self.is_bound and bool(self.errors.keys() & set(OUTCOME_FILTERS))
+
+    def outcome_params(self) -> dict[str, str]:
+        """The outcome filters in force, as query parameters (the filter row keeps them hidden)."""
+        filters = self.filters()
+        return {name: str(filters[name]) for name in OUTCOME_FILTERS if filters.get(name)}
+
+    def outcome_notice(self) -> str:
+        """The outcome filters in force in plain words, or "" without any."""
+        filters = self.filters()
+        relief, decision, year = (filters.get(name) for name in OUTCOME_FILTERS)
+        if not (relief or decision or year):
+            return ""
+        words = {
+            "relief": dict(ReliefApplication.Kind.choices)[relief] if relief else _("any relief"),
+            "decision": dict(DECISION_CHOICES)[decision or "decided"],
+        }
+        if year:
+            first, last = fiscal_year_bounds(year)
+            words |= {"year": year, "first": date_format(first, "j M Y"), "last": date_format(last, "j M Y")}
+            return (
+                _(
+                    "Showing cases with a decision on %(relief)s: %(decision)s, "
+                    "fiscal year %(year)s (%(first)s to %(last)s)."
+                )
+                % words
+            )
+        if decision:
+            return _("Showing cases with a decision on %(relief)s: %(decision)s.") % words
+        return _("Showing cases with an application for %(relief)s.") % words
 
     def select_options(self) -> list[dict]:
         """Each select of the filter row with its options and which one is chosen, worked out once

@@ -4,12 +4,14 @@ see: 404). Each page runs a fixed number of queries, whatever the size of the ca
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cases.access import case_for_user, cases_visible_to, sees_confidential
 from cases.models import Case, CaseAssignment, CaseNote, Deadline, Hearing, ReliefApplication
+from clinic.dashboard_counts import DENIED, GRANTED, OTHER
 from clinic.permissions import require_role
 
 CASES_PER_PAGE = 50
@@ -19,6 +21,13 @@ NOTES_SHOWN = 5
 
 # The attorney filter's value for "nobody is assigned" (the dashboard's Unassigned row).
 NO_ATTORNEY = "none"
+# The court filter's value for "no court" (the dashboard's Asylum office and No court recorded rows).
+NO_COURT = "none"
+
+# The outcome filters (links from the dashboard's outcome table), and the relief decisions each
+# value of `decision` stands for, grouped as that table counts them.
+OUTCOME_FILTERS = ("relief", "decision", "fiscal_year")
+DECISIONS = {"granted": GRANTED, "denied": DENIED, "other": OTHER, "decided": (*GRANTED, *DENIED, *OTHER)}
 
 
 def _lead_assignments() -> Prefetch:
@@ -119,13 +128,39 @@ def _filtered(cases: QuerySet[Case], filters: dict) -> QuerySet[Case]:
     elif filters.get("attorney"):
         # A join from the attorney's assignments (their index), not a scan of every case.
         cases = cases.filter(assignments__user=filters["attorney"])
-    if filters.get("court"):
+    if filters.get("court") == NO_COURT:
+        cases = cases.filter(court__isnull=True)
+    elif filters.get("court"):
         cases = cases.filter(court=filters["court"])
     if filters.get("process"):
         cases = cases.filter(process=filters["process"])
     if filters.get("q"):
         cases = cases.filter(number__istartswith=filters["q"].strip())
+    if any(filters.get(name) for name in OUTCOME_FILTERS):
+        # EXISTS, not a join: a case with two matching reliefs is still one row of the list.
+        cases = cases.filter(Exists(_reliefs_matching(filters)))
     return cases
+
+
+def _reliefs_matching(filters: dict) -> QuerySet[ReliefApplication]:
+    """The case's relief applications that meet every outcome filter, as the dashboard's outcome
+    table counts them: a fiscal year counts decisions only, dated by the relief's decision date
+    or, without one, the case's."""
+    reliefs = ReliefApplication.objects.filter(case=OuterRef("pk"))
+    if filters.get("relief"):
+        reliefs = reliefs.filter(kind=filters["relief"])
+    decision = filters.get("decision") or ("decided" if filters.get("fiscal_year") else "")
+    if decision:
+        reliefs = reliefs.filter(decision__in=DECISIONS[decision])
+    if filters.get("fiscal_year"):
+        decided = Coalesce("decided_on", "case__outcome_on")
+        reliefs = reliefs.alias(decided=decided).filter(decided__range=fiscal_year_bounds(filters["fiscal_year"]))
+    return reliefs
+
+
+def fiscal_year_bounds(year: int) -> tuple[date, date]:
+    """The first and last day of a US federal fiscal year: FY 2026 is 1 Oct 2025 to 30 Sep 2026."""
+    return date(year - 1, 10, 1), date(year, 9, 30)
 
 
 def case_overview(*, actor, pk: int) -> Case:

@@ -53,8 +53,18 @@ def case_list(request):
     context = {
         "form": form, "selects": selects, "page": page, "query": query.urlencode(),
         "is_first_page": not filters.get("after"), "reassign": reassign_views.list_context(request, selects),
+        "outcome_notice": form.outcome_notice(), "outcome_not_understood": form.outcome_not_understood,
+        "outcome_params": form.outcome_params(), "without_outcome_url": _without_outcome_filters(query),
     }  # fmt: skip
     return render(request, "cases/case_list.html", context)
+
+
+def _without_outcome_filters(query) -> str:
+    """The case list with the same filters but the outcome ones (the notice's "Show all cases")."""
+    query = query.copy()
+    for name in selectors.OUTCOME_FILTERS:
+        query.pop(name, None)
+    return reverse("cases:case-list") + (f"?{query.urlencode()}" if query else "")
 
 
 @role_required(*OPEN_ROLES)

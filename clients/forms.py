@@ -1,6 +1,7 @@
 """Forms only clean and normalise what staff type; services do the writing."""
 
 import re
+from datetime import timedelta
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.identifiers import normalize_a_number, normalize_phone
 from clients.models import AdverseParty, Client, ClientAlias, ConflictCheck, FamilyMember, WalkIn
+from clinic.forms import ListDateField
 
 US_STATES = [
     ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"), ("CA", "California"),
@@ -131,6 +133,56 @@ class WalkInStatusForm(forms.Form):
         widget=DateTimeInput,
         help_text=_("Needed when a consultation is booked."),
     )
+
+
+LIST_LONGEST_RANGE_DAYS = 366
+_REAL_DATE = {"invalid": _("Enter a real date, like 2026-11-02.")}
+
+
+class WalkInListForm(forms.Form):
+    """The walk-in list's filters: a week (any day of it) or a range of days (date_from and
+    date_to, both included; the week wins if both are given), and a status key of
+    clients.selectors.WALK_IN_LIST_STATUSES. Cleaning only; period() says which days to show."""
+
+    week = ListDateField(label=_("Week of"), required=False, widget=DateInput, error_messages=_REAL_DATE)
+    date_from = ListDateField(label=_("From"), required=False, widget=DateInput, error_messages=_REAL_DATE)
+    date_to = ListDateField(label=_("To"), required=False, widget=DateInput, error_messages=_REAL_DATE)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All statuses")),
+            *[(status.value, status.label) for status in WalkIn.CLOSED_STATUSES],
+            ("open", _("Still open")),
+        ],
+        error_messages={"invalid_choice": _("Choose a status from the list.")},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(name in self.errors for name in ("week", "date_from", "date_to")) or cleaned.get("week"):
+            return cleaned
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if bool(start) != bool(end):
+            self.add_error("date_to" if start else "date_from", _("Enter both the first and the last day."))
+        elif start and end < start:
+            self.add_error("date_to", _("The last day is before the first day."))
+        elif start and (end - start).days + 1 > LIST_LONGEST_RANGE_DAYS:
+            self.add_error("date_to", _("Choose at most %(days)s days.") % {"days": LIST_LONGEST_RANGE_DAYS})
+        return cleaned
+
+    def period(self, *, today) -> tuple:
+        """(first day, last day, status key) to show. Without dates, or when anything is wrong,
+        the week of `today` and every status (the form then shows what was wrong)."""
+        monday = today - timedelta(days=today.weekday())
+        if not self.is_valid():
+            return monday, monday + timedelta(days=6), ""
+        week, start, end = (self.cleaned_data[name] for name in ("week", "date_from", "date_to"))
+        if week:
+            monday = week - timedelta(days=week.weekday())
+        elif start:
+            return start, end, self.cleaned_data["status"]
+        return monday, monday + timedelta(days=6), self.cleaned_data["status"]
 
 
 class ConflictQueryForm(PersonFieldsMixin, forms.Form):

@@ -129,6 +129,32 @@ def walk_in_volume_by_week(*, actor, weeks: int, today: date) -> list[tuple[date
     return [(first + timedelta(weeks=n), counts.get(first + timedelta(weeks=n), 0)) for n in range(weeks)]
 
 
+# The status keys of the walk-in list (and of the dashboard's walk-in chart): each closed status,
+# and "open" for any of the statuses still being worked on.
+WALK_IN_LIST_STATUSES: dict[str, tuple[str, ...]] = {
+    **{status.value: (status.value,) for status in WalkIn.CLOSED_STATUSES},
+    "open": tuple(status.value for status in WalkIn.OPEN_STATUSES),
+}
+
+
+def walk_ins_in_period(*, actor, first: date, last: date, status: str = "") -> QuerySet[WalkIn]:
+    """The clinic's walk-ins who arrived from `first` to `last` (both included, days in the
+    clinic's time zone), earliest first, of one WALK_IN_LIST_STATUSES key ("" for all). A range
+    on arrived_at between the clinic's midnights, so the index clients_walkin_queue is used."""
+    if status and status not in WALK_IN_LIST_STATUSES:
+        raise ValueError(f"Unknown walk-in status {status!r}")
+    clinic = require_client_access(actor).clinic
+    start, end = (
+        timezone.make_aware(datetime.combine(day, time.min), clinic.time_zone)
+        for day in (first, last + timedelta(days=1))
+    )
+    rows = WalkIn.objects.filter(clinic=clinic).arrived_between(start, end)
+    if status:
+        rows = rows.filter(status__in=WALK_IN_LIST_STATUSES[status])
+    # The page shows the client link from client_id alone: nothing to join.
+    return rows.order_by("arrived_at", "pk")
+
+
 def conflict_checks_of(*, actor, walk_in: WalkIn) -> QuerySet[ConflictCheck]:
     require_client_access(actor)
     return walk_in.conflict_checks.select_related("performed_by", "decided_by")

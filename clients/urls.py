@@ -6,6 +6,7 @@ app_name = "clients"
 
 urlpatterns = [
     path("intake/", views.intake_desk, name="intake-desk"),
+    path("intake/walk-ins/", views.walk_in_list, name="walk-in-list"),
     path("intake/walk-ins/new/", views.walk_in_create, name="walk-in-create"),
     path("intake/walk-ins/<int:pk>/", views.walk_in_detail, name="walk-in-detail"),
     path("intake/walk-ins/<int:pk>/edit/", views.walk_in_edit, name="walk-in-edit"),

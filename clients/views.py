@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,13 +23,16 @@ from clients.forms import (
     FamilyMemberForm,
     OptionalAddressForm,
     WalkInForm,
+    WalkInListForm,
     WalkInStatusForm,
 )
+from clients.links import walk_in_list_url
 from clients.models import AdverseParty, ClientAlias
 from clinic.formerrors import add_service_error
 from clinic.permissions import role_required
 
 QUEUE_PERIODS = ("today", "week")
+WALK_IN_PAGE_SIZE = 50
 
 
 # Intake desk and walk-ins
@@ -49,6 +53,32 @@ def intake_desk(request):
         "closed_not_shown": counts[f"closed_{period}"] - shown_closed,
     }
     return render(request, "clients/intake_desk.html", context)
+
+
+@role_required(*CLIENT_ROLES)
+def walk_in_list(request):
+    """The walk-ins of one week or range of days, of one status or all: the list behind each
+    figure of the dashboard's walk-in chart. Not audited, as the client list and the intake
+    desk are not: each walk-in's own page is where a person's record is read."""
+    form = WalkInListForm(request.GET)
+    first, last, status = form.period(today=timezone.localdate(timezone=request.clinic.time_zone))
+    rows = selectors.walk_ins_in_period(actor=request.user, first=first, last=last, status=status)
+    page = Paginator(rows, WALK_IN_PAGE_SIZE).get_page(request.GET.get("page"))
+    is_week = first.weekday() == 0 and (last - first).days == 6
+    context = {
+        "form": form,
+        "first": first,
+        "last": last,
+        "is_week": is_week,
+        "week_value": form["week"].value() or (first.isoformat() if is_week else ""),
+        "status": status,
+        "status_label": dict(form.fields["status"].choices)[status],
+        "status_options": [(value, label, value == status) for value, label in form.fields["status"].choices],
+        "page": page,
+        "page_url": walk_in_list_url(first=first, last=last, status=status),
+        "time_zone": request.clinic.time_zone,
+    }
+    return render(request, "clients/walk_in_list.html", context)
 
 
 @role_required(*CLIENT_ROLES)

@@ -63,10 +63,16 @@ def _legend(series: list[Series], x: int, y: int) -> SafeString:
 
 
 def stacked_columns(
-    *, title: str, description: str, categories: list[str], series: list[Series], values: list[list[int]]
+    *,
+    title: str,
+    description: str,
+    categories: list[str],
+    series: list[Series],
+    values: list[list[int]],
+    links: list[list[str]] | None = None,
 ) -> SafeString:
     """Vertical stacked columns: one column per category, one stacked part per series.
-    `values[i][j]` is series j in category i."""
+    `values[i][j]` is series j in category i; `links[i][j]`, if given, the list behind it."""
     width, height = 640, 240
     left, right, top, bottom = 36, 8, 28, 40
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -95,22 +101,23 @@ def stacked_columns(
     for index, (category, row) in enumerate(zip(categories, values, strict=True)):
         x = left + slot * index + (slot - bar_w) / 2
         base = top + plot_h
-        for item, value in zip(series, row, strict=True):
+        for part_index, (item, value) in enumerate(zip(series, row, strict=True)):
             if not value:
                 continue
             bar_h = plot_h * value / top_value
             base -= bar_h
-            parts.append(
-                _html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>',
-                    x,
-                    base,
-                    bar_w,
-                    bar_h,
-                    item.colour,
-                    _part_title(category, value, item),
-                )
+            part = _html(
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>',
+                x,
+                base,
+                bar_w,
+                bar_h,
+                item.colour,
+                _part_title(category, value, item),
             )
+            if links:
+                part = _html('<a href="{}">{}</a>', links[index][part_index], part)
+            parts.append(part)
         if totals[index]:
             parts.append(
                 _html(

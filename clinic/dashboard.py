@@ -150,6 +150,7 @@ class OutcomeRow:
     granted: int
     denied: int
     other: int
+    affirmative: bool = False  # the "Asylum office" row: affirmative cases, no court
 
     @property
     def decided(self) -> int:
@@ -599,14 +600,15 @@ def _outcomes(clinic: Clinic, filters: dict, windows: Windows) -> list[OutcomeRo
             court_label = _("Asylum office")
         else:
             court_label = _("No court recorded")
-        key = (item["fiscal_year"], item["kind"], item["court"], court_label)
+        affirmative = not item["court"] and item["process"] == Case.Process.AFFIRMATIVE
+        key = (item["fiscal_year"], item["kind"], item["court"], court_label, affirmative)
         totals = merged[key]
         totals[0] += item["granted"]
         totals[1] += item["denied"]
         totals[2] += item["other"]
     outcome_rows = [
-        OutcomeRow(fy, kind, str(kinds.get(kind, kind)), court_id, court_label, *totals)
-        for (fy, kind, court_id, court_label), totals in merged.items()
+        OutcomeRow(fy, kind, str(kinds.get(kind, kind)), court_id, court_label, *totals, affirmative=affirmative)
+        for (fy, kind, court_id, court_label, affirmative), totals in merged.items()
     ]
     outcome_rows.sort(key=lambda row: (-row.fiscal_year, row.kind_label, row.court_label))
     return outcome_rows

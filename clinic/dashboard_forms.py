@@ -1,16 +1,12 @@
 """The supervisor dashboard's filters (and the clinic-wide deadline list's). Cleaning only."""
 
-from datetime import date
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import courts_in_use, staff_who_can_lead
 from cases.models import Case, Court
+from clinic.forms import ListDateField
 
-# The date range may not reach further than this: a typo such as 0202 for 2026 is an error,
-# not a scan of six centuries.
-FIRST_YEAR, LAST_YEAR = 1990, 2100
 LONGEST_RANGE_DAYS = 366 * 10
 
 
@@ -28,28 +24,14 @@ class DashboardFilterForm(forms.Form):
     attorney = forms.ModelChoiceField(label=_("Attorney"), queryset=None, required=False, empty_label=_("Everyone"))
     court = forms.ModelChoiceField(label=_("Court"), queryset=None, required=False, empty_label=_("Any court"))
     process = forms.ChoiceField(label=_("Process"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    date_from = ListDateField(label=_("From"), required=False, widget=DateInput)
+    date_to = ListDateField(label=_("To"), required=False, widget=DateInput)
 
     def __init__(self, *args, clinic, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attorney"].queryset = staff_who_can_lead(clinic)
         self.fields["court"].queryset = Court.objects.filter(pk__in=courts_in_use(clinic))
         self.fields["process"].choices = [("", _("Any process")), *Case.Process.choices]
-
-    def _clean_day(self, name: str) -> date | None:
-        day = self.cleaned_data.get(name)
-        if day and not FIRST_YEAR <= day.year <= LAST_YEAR:
-            raise forms.ValidationError(
-                _("Enter a date between %(first)s and %(last)s."), params={"first": FIRST_YEAR, "last": LAST_YEAR}
-            )
-        return day
-
-    def clean_date_from(self):
-        return self._clean_day("date_from")
-
-    def clean_date_to(self):
-        return self._clean_day("date_to")
 
     def clean(self):
         cleaned = super().clean()

@@ -1,15 +1,18 @@
 """Where each dashboard figure leads, and its charts: presentation only, no database access."""
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cases.links import outcome_cases_url
 from cases.selectors import NO_ATTORNEY
+from clients.links import walk_in_list_url
 from clients.models import WalkIn
 from clinic import charts
-from clinic.dashboard import WALK_IN_OUTCOMES, Dashboard, walk_in_weeks
+from clinic.dashboard import WALK_IN_OUTCOMES, Dashboard, WeekRow, walk_in_weeks
 
 WALK_IN_COLOURS = {
     WalkIn.Status.ACCEPTED: "#009E73",
@@ -74,12 +77,63 @@ def dashboard_links(board: Dashboard, filters: dict) -> dict:
         "intake_desk": _url("clients:intake-desk", period="week"),
         "failed_reminders": reverse("cases:reminder-failures"),
         "outcome_cases": _url("cases:case-list", status="all", attorney=attorney, **case_params),
+        "walk_in_cells": [_walk_in_cells(board, week) for week in board.walk_ins],
+        "outcome_cells": [_outcome_cells(row, filters) for row in board.outcomes],
     }
+
+
+WALK_IN_KEYS = (*[status.value for status in WALK_IN_OUTCOMES], "open")
+
+
+def _walk_in_days(board: Dashboard, week: WeekRow) -> tuple:
+    """The days of one week of the chart: the chart may start and end mid-week."""
+    first, last = walk_in_weeks(board.windows)
+    return max(week.week, first), min(week.week + timedelta(days=6), last)
+
+
+def _walk_in_links(board: Dashboard, week: WeekRow) -> list[str]:
+    """The walk-in list behind each part of one week's column, in WALK_IN_KEYS order."""
+    first, last = _walk_in_days(board, week)
+    return [walk_in_list_url(first=first, last=last, status=key) for key in WALK_IN_KEYS]
+
+
+def _walk_in_cells(board: Dashboard, week: WeekRow) -> list[tuple]:
+    """One row of the walk-in table as (value, link) cells."""
+    first, last = _walk_in_days(board, week)
+    counts = [(week.counts[key], url) for key, url in zip(WALK_IN_KEYS, _walk_in_links(board, week), strict=True)]
+    return [(week.week, None), *counts, (week.total, walk_in_list_url(first=first, last=last))]
+
+
+def _outcome_cells(row, filters: dict) -> list[tuple]:
+    """One row of the outcome table as (value, link) cells: each count leads to its cases."""
+    attorney = filters["attorney"].pk if filters.get("attorney") else None
+
+    def cases(decision: str) -> str:
+        return outcome_cases_url(
+            fiscal_year=row.fiscal_year,
+            relief=row.kind,
+            court_id=row.court_id,
+            decision=decision,
+            process=filters.get("process", ""),
+            attorney_id=attorney,
+            affirmative=row.affirmative,
+        )
+
+    return [
+        (row.fiscal_year, None),
+        (row.kind_label, None),
+        (row.court_label, None),
+        (row.granted, cases("granted")),
+        (row.denied, cases("denied")),
+        (row.other, cases("other")),
+        (row.decided, cases("decided")),
+        (row.grant_rate, None),
+    ]
 
 
 def dashboard_charts(board: Dashboard) -> dict:
     outcome_labels = dict(WalkIn.Status.choices)
-    keys = [*[status.value for status in WALK_IN_OUTCOMES], "open"]
+    keys = WALK_IN_KEYS
     series = [
         charts.Series(str(outcome_labels[key]) if key != "open" else _("Still open"), WALK_IN_COLOURS[key])
         for key in keys
@@ -92,6 +146,7 @@ def dashboard_charts(board: Dashboard) -> dict:
         categories=[date_format(week.week, "j M") for week in board.walk_ins],
         series=series,
         values=[[week.counts[key] for key in keys] for week in board.walk_ins],
+        links=[_walk_in_links(board, week) for week in board.walk_ins],
     )
     # Outcomes: one bar per relief (all courts and years in the filter), grant rate on the right.
     by_kind: dict[str, list[int]] = {}

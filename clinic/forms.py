@@ -6,6 +6,24 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic, Membership
 
+# The years a report's or a list's date may fall in: a typo such as 0202 for 2026 is an error,
+# not a scan of centuries.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+class ListDateField(forms.DateField):
+    """A day a list or report starts or ends on, from FIRST_YEAR to LAST_YEAR."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise forms.ValidationError(
+                _("Enter a date between %(first)s and %(last)s."),
+                code="out_of_range",
+                params={"first": FIRST_YEAR, "last": LAST_YEAR},
+            )
+
+
 # The zones of the US immigration courts and asylum offices, in the words staff use.
 US_TIME_ZONES = [
     ("America/New_York", _("Eastern (New York, Miami, Atlanta)")),

@@ -49,6 +49,7 @@ def test_the_supervisor_follows_a_figure_reassigns_and_downloads_a_spreadsheet(n
     page = new_page()
     sign_in(page, "supervisor", DEMO_PASSWORD)
     caseload = page.locator('[data-table="caseload"]')
+    ruiz_before = int(caseload.locator("tbody tr").filter(has_text="Elena Ruiz").locator("td").first.inner_text())
     vega = caseload.locator("tbody tr").filter(has_text="Marisol Vega")
     vega.get_by_role("link").first.click()  # her open cases
     expect(page.get_by_role("heading", name="Cases", level=1)).to_be_visible()
@@ -73,6 +74,9 @@ def test_the_supervisor_follows_a_figure_reassigns_and_downloads_a_spreadsheet(n
     assert number not in [row[0] for row in table[1:]]
 
     page.goto("/dashboard/")
+    # The reassignment recounted the clinic: the caseload shows it at once.
+    ruiz_row = page.locator('[data-table="caseload"] tbody tr').filter(has_text="Elena Ruiz")
+    expect(ruiz_row.locator("td").first).to_have_text(str(ruiz_before + 1))
     page.get_by_role("button", name="Download").click()
     with page.expect_download() as download_info:
         page.locator(".dropdown-menu").get_by_text("XLSX").first.click()
@@ -81,4 +85,27 @@ def test_the_supervisor_follows_a_figure_reassigns_and_downloads_a_spreadsheet(n
     assert saved.suffix == ".xlsx"
     caseload_sheet = [list(row) for row in load_workbook(saved, read_only=True).active.iter_rows(values_only=True)]
     assert any("Elena Ruiz" in str(cell) for row in caseload_sheet for cell in row)
+    assert page.console_errors == []
+
+
+def test_walk_in_and_outcome_figures_open_their_lists(new_page, demo):
+    page = new_page()
+    sign_in(page, "supervisor", DEMO_PASSWORD)
+    # The last week's column of the walk-in chart: its "still open" part.
+    part = page.locator('svg a[href*="status=open"]').last
+    href = part.get_attribute("href")
+    page.goto(href)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Walk-ins")
+    expect(page.locator("tbody tr").first).to_be_visible()
+    screenshot(page, "walk-in-list")
+
+    page.goto("/dashboard/")
+    outcomes = page.locator('[data-table="outcomes"]')
+    first = outcomes.locator("tbody tr").first
+    decided = int(first.locator("td").nth(6).inner_text())
+    first.locator("td").nth(6).get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Cases", level=1)).to_be_visible()
+    expect(page.get_by_text("Show all cases")).to_be_visible()
+    expect(page.locator("tbody tr")).to_have_count(decided)
+    screenshot(page, "case-list-outcomes")
     assert page.console_errors == []

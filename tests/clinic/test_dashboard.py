@@ -617,3 +617,24 @@ def test_a_long_one_year_list_shows_the_soonest_and_the_download_has_them_all(as
     export = as_user(world.supervisor).get(reverse("reports:dashboard-export", args=["one_year_risk", "csv"]))
     lines = b"".join(export.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 1 + 3
+
+
+def test_each_walk_in_and_outcome_figure_opens_the_list_behind_it(as_user, world):
+    response, board = board_of(as_user, world.supervisor)
+    client = as_user(world.supervisor)
+    links = response.context["links"]
+    followed = 0
+    for row in links["walk_in_cells"]:
+        for value, url in row[1:]:
+            page = client.get(url)
+            assert page.status_code == 200
+            assert page.context["page"].paginator.count == value, url
+            followed += value
+    assert followed == 2 * sum(week.total for week in board.walk_ins)  # each status, then the total
+    for row in links["outcome_cells"]:
+        for value, url in row[3:7]:
+            page = client.get(url)
+            assert page.status_code == 200
+            assert page.context["page"].total == value, url
+    # The chart's parts link too.
+    assert 'href="/intake/walk-ins/?' in str(response.context["charts"]["walk_ins"])
