@@ -9,7 +9,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # Without REDIS_URL, `make run` also starts the embedded broker (clinic/embedded_broker.py).
 RUN_PROCESSES := $(if $(REDIS_URL),web worker beat,broker web worker beat)
 
-.PHONY: run test lint format migrations-check clean
+.PHONY: run test lint format migrations-check clean backup restore load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,5 +46,19 @@ format: $(VENV)/.dev-installed
 migrations-check: $(VENV)/.dev-installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Backups of DATABASE_URL (PostgreSQL) and MEDIA_ROOT into BACKUP_DIR (scripts/backup.py, README).
+# `make restore` takes the newest backup, or BACKUP=DIR; FORCE=1 replaces a database that has tables.
+BACKUP_DIR ?= var/backups
+backup: $(VENV)/.run-installed
+	$(BIN)/python scripts/backup.py backup --dir "$(BACKUP_DIR)"
+
+restore: $(VENV)/.run-installed
+	$(BIN)/python scripts/backup.py restore --dir "$(BACKUP_DIR)" $(if $(BACKUP),"$(BACKUP)") $(if $(filter 1 yes true,$(FORCE)),--force)
+
 clean:
 	rm -rf $(VENV) var/staticfiles var/screenshots
+
+# Issue 7's load run: gunicorn with the production settings on loopback, 20 simulated users for
+# 60 s (locust headless). A benchmark, not a test: see benchmarks/load.py.
+load: $(VENV)/.dev-installed
+	$(BIN)/python benchmarks/load.py $(LOAD_ARGS)

@@ -248,4 +248,8 @@ class BarCheckForm(forms.ModelForm):
 
 
 # One row per bar the claim already has (case_open creates them all); nothing added or removed here.
-BarCheckFormSet = modelformset_factory(BarCheck, form=BarCheckForm, extra=0, edit_only=True)
+# At most one form per bar: a post claiming more forms (up to Django's default of 1,000) is refused
+# instead of built and drawn, which took seconds per post.
+BarCheckFormSet = modelformset_factory(
+    BarCheck, form=BarCheckForm, extra=0, edit_only=True, max_num=len(BarCheck.Bar), absolute_max=len(BarCheck.Bar)
+)

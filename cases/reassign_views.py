@@ -16,6 +16,9 @@ from cases.reassign_forms import BulkReassignForm, ReassignForm
 from cases.selectors import NO_ATTORNEY
 from clinic.permissions import Role, role_required
 
+# The longest query string a redirect keeps (Django's limit for the whole address is 2,048).
+MAX_QUERY_LENGTH = 1800
+
 
 def list_context(request, selects: list[dict]) -> dict | None:
     """What the case list needs to draw the reassign form: supervisors only. The attorneys are
@@ -28,9 +31,10 @@ def list_context(request, selects: list[dict]) -> dict | None:
 
 
 def _case_list_url(query: str) -> str:
-    # Only the query string is taken from the post, never a whole address.
+    # Only the query string is taken from the post, never a whole address; one longer than the
+    # list's own filters ever are is dropped (Django answers 400 to a redirect over 2,048 characters).
     query = QueryDict(query).urlencode()
-    return reverse("cases:case-list") + (f"?{query}" if query else "")
+    return reverse("cases:case-list") + (f"?{query}" if query and len(query) <= MAX_QUERY_LENGTH else "")
 
 
 def _done_message(request, count: int, wanted: int, to_attorney) -> None:

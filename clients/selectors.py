@@ -210,6 +210,9 @@ class ClientPage:
     next_after: tuple[str, int] | None
 
 
+SEARCH_WORDS = 8
+
+
 def client_search(
     *, actor, query: str = "", after: tuple[str, int] | None = None, limit: int = CLIENT_PAGE_SIZE
 ) -> ClientPage:
@@ -221,7 +224,9 @@ def client_search(
     query = query.strip()
     if looks_like_a_number(query) and any(char.isdigit() for char in query):
         return _client_page(clinic_clients.filter(a_number=normalize_a_number(query)), after, limit)
-    words = names.tokens(query)
+    # A name has a handful of words: more would only make the query deeper, never the answer
+    # better (a pasted paragraph once exceeded PostgreSQL's stack depth).
+    words = list(dict.fromkeys(names.tokens(query)))[:SEARCH_WORDS]
     if not words:
         return _client_page(clinic_clients, after, limit)
     ids = _ids_matching(membership.clinic_id, words, after, limit + 1)

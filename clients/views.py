@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -138,7 +139,17 @@ def walk_in_status(request, pk: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Status changed to “%(status)s”.") % {"status": walk_in.get_status_display()})
-    return redirect(request.POST.get("next") or reverse("clients:walk-in-detail", args=[pk]))
+    return redirect(_local_next(request) or reverse("clients:walk-in-detail", args=[pk]))
+
+
+def _local_next(request) -> str:
+    """The posted `next` if it is an address of this site, else "" (never another site's address,
+    nor a bare word that redirect() would take for a URL name)."""
+    target = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed and target.startswith("/") else ""
 
 
 @require_POST
@@ -235,8 +246,12 @@ def client_list(request):
 
 
 def _after(request) -> tuple[str, int] | None:
+    """The keyset of the page to show. A link edited by hand (a NUL byte, which PostgreSQL refuses
+    in a string, or an id that is not plain digits, such as "²") shows the first page."""
     name, pk = request.GET.get("after_name"), request.GET.get("after_id", "")
-    return (name, int(pk)) if name is not None and pk.isdigit() else None
+    if name is None or "\x00" in name or not (pk.isascii() and pk.isdigit()):
+        return None
+    return name, int(pk)
 
 
 @role_required(*CLIENT_ROLES)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clinic import views
+from clinic import two_factor_views, views
 
 app_name = "clinic"
 
@@ -17,4 +17,10 @@ urlpatterns = [
     path("staff/<int:pk>/invite/", views.staff_invite, name="staff-invite"),
     path("settings/", views.clinic_settings, name="settings"),
     path("activity/", views.activity, name="activity"),
+    path("account/two-factor/", two_factor_views.overview, name="two-factor"),
+    path("account/two-factor/verify/", two_factor_views.verify, name="two-factor-verify"),
+    path("account/two-factor/set-up/", two_factor_views.enrol, name="two-factor-enrol"),
+    path("account/two-factor/recovery-codes/", two_factor_views.recovery_codes, name="two-factor-codes"),
+    path("account/two-factor/recovery-codes/new/", two_factor_views.renew_codes, name="two-factor-renew-codes"),
+    path("account/two-factor/remove/", two_factor_views.remove, name="two-factor-remove"),
 ]

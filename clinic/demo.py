@@ -4,14 +4,21 @@ Idempotent: running it again leaves the same data. Later features add their reco
 All names are invented.
 """
 
+from base64 import b32decode
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.models import Clinic, Membership
+from clinic.two_factor import two_factor_required
 
 DEMO_PASSWORD = "clinic-demo"
+# The demo supervisor and clinic admin must sign in with two-factor codes, as everywhere else
+# (clinic/two_factor.py): their authenticator is set up with this published key. Add it to any
+# authenticator app, or print the current code with `python manage.py demo_code`.
+DEMO_TOTP_SECRET = "AMPARODEMO2FASECRETNOTFORREALUSE"
 Role = Membership.Role
 
 
@@ -99,4 +106,19 @@ def _seed_staff(clinic: Clinic, person: DemoStaff) -> None:
     if not user.check_password(DEMO_PASSWORD):
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
-    Membership.objects.update_or_create(user=user, defaults={"clinic": clinic, "role": person.role})
+    membership, _ = Membership.objects.update_or_create(user=user, defaults={"clinic": clinic, "role": person.role})
+    if two_factor_required(membership):
+        _seed_demo_authenticator(user)
+
+
+def demo_totp_key() -> str:
+    """DEMO_TOTP_SECRET as django-otp stores a key (hex)."""
+    return b32decode(DEMO_TOTP_SECRET).hex()
+
+
+def _seed_demo_authenticator(user) -> None:
+    # The same key on every run; the device's last used step and throttle stay as they are.
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    TOTPDevice.objects.update_or_create(
+        user=user, confirmed=True, defaults={"name": "Demo authenticator", "key": demo_totp_key()}
+    )

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
-from clinic.models import Clinic, Membership
+from clinic.models import Clinic, Membership, User
 
 # The years a report's or a list's date may fall in: a typo such as 0202 for 2026 is an error,
 # not a scan of centuries.
@@ -78,6 +78,14 @@ class ClinicSettingsForm(forms.Form):
             "When off, an attorney sees only the cases they are assigned to. Supervisors always see every case."
         ),
     )
+    require_two_factor_for_all = forms.BooleanField(
+        label=_("Require two-factor sign-in for everyone"),
+        required=False,
+        help_text=_(
+            "Supervisors and clinic admins always sign in with a code from an authenticator app. "
+            "When on, intake staff and attorneys must set it up too at their next page."
+        ),
+    )
 
     def __init__(self, *args, clinic: Clinic, **kwargs):
         kwargs.setdefault(
@@ -86,6 +94,7 @@ class ClinicSettingsForm(forms.Form):
                 "name": clinic.name,
                 "time_zone": str(clinic.time_zone),
                 "attorneys_read_all_cases": clinic.attorneys_read_all_cases,
+                "require_two_factor_for_all": clinic.require_two_factor_for_all,
             },
         )
         super().__init__(*args, **kwargs)
@@ -93,3 +102,33 @@ class ClinicSettingsForm(forms.Form):
         if current not in dict(US_TIME_ZONES):
             # A zone set outside the list (through the Django admin) stays selectable.
             self.fields["time_zone"].choices = [(current, current), *US_TIME_ZONES]
+
+
+class ActivityFilterForm(forms.Form):
+    """The activity log's filters: one person's activity, or the trail of one record
+    (record=<model label>:<id>, as the audit log stores them, e.g. cases.case:12)."""
+
+    person = forms.ModelChoiceField(label=_("Person"), queryset=None, required=False, empty_label=_("Everyone"))
+    record = forms.RegexField(regex=r"^[a-z_]+\.[a-z_]+:\d{1,18}$", required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = User.objects.filter(membership__clinic=clinic).order_by(
+            "last_name", "first_name", "username"
+        )
+
+    def person_options(self) -> list[tuple[str, str, bool]]:
+        """(value, label, chosen) of the person select, read in one query (a template's for loop
+        would count the people first)."""
+        chosen = str(self["person"].value() or "")
+        return [(str(value), label, str(value) == chosen) for value, label in iter(self.fields["person"].choices)]
+
+    def filters(self) -> dict:
+        """person and record (a (label, id) pair) for clinic.selectors.audit_events."""
+        if not self.is_valid():
+            return {}
+        record = self.cleaned_data["record"]
+        return {
+            "person": self.cleaned_data["person"],
+            "record": tuple(record.split(":", 1)) if record else None,
+        }

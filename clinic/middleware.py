@@ -4,10 +4,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.models import Membership
 from clinic.notifications import unread_count_subquery
@@ -63,6 +65,8 @@ class ClinicMiddleware:
                 Membership.objects.select_related("clinic")
                 # The bell's unread count, in the same query (clinic.context_processors).
                 .annotate(unread_notifications=unread_count_subquery())
+                # Whether the second step is due (clinic.two_factor), in the same query.
+                .annotate(has_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)))
                 .filter(user=request.user)
                 .first()
             )

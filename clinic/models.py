@@ -36,6 +36,11 @@ class Clinic(models.Model):
         default=False,
         help_text=_("When off, an attorney sees only the cases they are assigned to."),
     )
+    require_two_factor_for_all = models.BooleanField(
+        _("two-factor sign-in for everyone"),
+        default=False,
+        help_text=_("Supervisors and clinic admins always need it; when on, intake staff and attorneys do too."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -104,6 +109,11 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Failed sign-in")
     LOGOUT = "logout", _("Signed out")
     PASSWORD_CHANGE = "password_change", _("Changed password")
+    TWO_FACTOR_ENROLLED = "2fa_enrolled", _("Turned on two-factor sign-in")
+    TWO_FACTOR_FAILED = "2fa_failed", _("Wrong two-factor code")
+    RECOVERY_CODE_USED = "2fa_recovery_used", _("Used a recovery code")
+    RECOVERY_CODES_RENEWED = "2fa_codes_renewed", _("Made new recovery codes")
+    TWO_FACTOR_REMOVED = "2fa_removed", _("Turned off two-factor sign-in")
 
 
 class AuditEvent(models.Model):

@@ -28,9 +28,16 @@ def staff_role_counts(*, actor) -> dict[str, int]:
     return {role.value: counts.get(role.value, 0) for role in Role}
 
 
-def audit_events(*, actor) -> QuerySet[AuditEvent]:
+def audit_events(*, actor, person=None, record: tuple[str, str] | None = None) -> QuerySet[AuditEvent]:
+    """The clinic's audit trail, newest first: everything, one person's activity (`person`, a
+    user), or one record's trail (`record`: its model label and id, as audit_record writes them)."""
     membership = require_role(actor, Role.SUPERVISOR, Role.CLINIC_ADMIN)
-    return AuditEvent.objects.filter(clinic=membership.clinic).select_related("actor")
+    events = AuditEvent.objects.filter(clinic=membership.clinic).select_related("actor")
+    if person is not None:
+        events = events.filter(actor=person)
+    if record is not None:
+        events = events.filter(object_type=record[0], object_id=record[1])
+    return events
 
 
 def last_heartbeat():

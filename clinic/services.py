@@ -155,14 +155,23 @@ def staff_invitation_send(*, user_id: int) -> bool:
 
 @transaction.atomic
 def clinic_update(
-    *, actor, clinic: Clinic, name: str, time_zone, attorneys_read_all_cases: bool, request=None
+    *,
+    actor,
+    clinic: Clinic,
+    name: str,
+    time_zone,
+    attorneys_read_all_cases: bool,
+    require_two_factor_for_all: bool | None = None,
+    request=None,
 ) -> Clinic:
     admin = require_role(actor, Role.CLINIC_ADMIN)
     if clinic.pk != admin.clinic_id:
         raise PermissionDenied
-    fields = ("name", "time_zone", "attorneys_read_all_cases")
+    fields = ("name", "time_zone", "attorneys_read_all_cases", "require_two_factor_for_all")
     before = {name_: str(getattr(clinic, name_)) for name_ in fields}
     clinic.name, clinic.time_zone, clinic.attorneys_read_all_cases = name, time_zone, attorneys_read_all_cases
+    if require_two_factor_for_all is not None:
+        clinic.require_two_factor_for_all = require_two_factor_for_all
     clinic.full_clean()
     clinic.save(update_fields=list(fields))
     audit_update(

@@ -15,12 +15,14 @@ from clinic import selectors, services
 from clinic.dashboard_counts import recount_dashboard
 from clinic.dashboard_forms import DashboardFilterForm
 from clinic.dashboard_links import dashboard_charts, dashboard_links
-from clinic.forms import ClinicSettingsForm, StaffCreateForm, StaffForm
+from clinic.forms import ActivityFilterForm, ClinicSettingsForm, StaffCreateForm, StaffForm
 from clinic.health import health_report
 from clinic.navigation import START_PAGES
 from clinic.permissions import Role, role_required
 
 ACTIVITY_PAGE_SIZE = 50
+# The longest query string a redirect keeps (Django's limit for the whole address is 2,048).
+MAX_QUERY_LENGTH = 1800
 
 
 @require_GET
@@ -57,7 +59,11 @@ def dashboard_recount(request):
     messages.success(request, _("The figures were counted again (%(seconds).1f s).") % {"seconds": seconds})
     # Back to the same filters; parsed and encoded again, so nothing but a query string gets through.
     query = QueryDict(request.POST.get("query", "")).urlencode()
-    return redirect(f"{reverse('clinic:dashboard')}?{query}" if query else reverse("clinic:dashboard"))
+    # Django refuses to redirect to an address over 2,048 characters (400): a query that long is
+    # not the page's own filters, so the dashboard is shown without it.
+    if query and len(query) <= MAX_QUERY_LENGTH:
+        return redirect(f"{reverse('clinic:dashboard')}?{query}")
+    return redirect("clinic:dashboard")
 
 
 def _labelled_role_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
@@ -146,8 +152,23 @@ def clinic_settings(request):
 
 @role_required(Role.SUPERVISOR, Role.CLINIC_ADMIN)
 def activity(request):
-    page = Paginator(selectors.audit_events(actor=request.user), ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "clinic/activity.html", {"page": page})
+    """The clinic's activity log; with ?person= one person's activity, with ?record= the trail of
+    one record (linked from the staff list, a case and a client)."""
+    form = ActivityFilterForm(request.GET or None, clinic=request.clinic)
+    filters = form.filters()
+    events = selectors.audit_events(actor=request.user, **filters)
+    page = Paginator(events, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "form": form,
+        "person": filters.get("person"),
+        "record": filters.get("record"),
+        "record_label": page.object_list[0].object_label if filters.get("record") and page.object_list else "",
+        "page_url": f"?{query.urlencode()}" if query else "",
+    }
+    return render(request, "clinic/activity.html", context)
 
 
 @login_not_required

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_countries",
     "clinic.apps.ClinicConfig",
     "clients.apps.ClientsConfig",
@@ -56,12 +59,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # Every view needs a signed-in user unless it is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Before the idle timeout, which tells the user why they were signed out.
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.middleware.IdleSessionTimeoutMiddleware",
     "clinic.middleware.ClinicMiddleware",
+    # After ClinicMiddleware (it reads the membership): the second factor before any other page.
+    "clinic.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -123,6 +130,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # an invitation link stays valid for three days
+# Two-factor sign-in (clinic/two_factor.py): the name authenticator apps show; a wrong code makes the
+# next attempt wait 1, 2, 4, 8... seconds (django-otp's throttling, per device).
+OTP_TOTP_ISSUER = "Amparo"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Sessions: signed out after SESSION_IDLE_MINUTES without a request (clinic.middleware), and
 # after 12 hours whatever happens.
@@ -140,6 +152,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "clinic.login_throttle.axes_username"  # a long username cut to fit its tables
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]

@@ -150,8 +150,9 @@ def test_the_case_list_filters_sorts_and_runs_fixed_queries(
     services.case_open(actor=supervisor, client=principal, data={"process": "affirmative"}, lead_attorney=supervisor)
     client = as_user(supervisor)
     client.get(reverse("cases:case-list"))
-    # session, user, membership, the attorneys and courts of the filters, count, page, leads
-    with django_assert_num_queries(8):
+    # session, user, two-factor device, membership, the attorneys and courts of the filters, count,
+    # page, leads
+    with django_assert_num_queries(9):
         page = client.get(reverse("cases:case-list")).context["page"]
     assert page.total == 13
     affirmative = client.get(reverse("cases:case-list"), {"process": "affirmative"}).context["page"]

@@ -443,6 +443,18 @@ def test_a_tampered_bars_form_is_refused_with_a_message_not_a_500(as_user, attor
     assert not BarCheck.objects.exclude(applies="unknown").exists()
 
 
+def test_a_bars_post_claiming_a_thousand_forms_is_refused_without_building_them(as_user, attorney, case):
+    """Found by tests/property: the management form's count was trusted up to Django's 1,000, so one
+    post made the page build and draw 1,000 forms (seconds each time). Now: one form per bar, at most."""
+    data = bars_post(case, {"one_year": {"applies": "yes"}}) | {"form-TOTAL_FORMS": 1000, "form-INITIAL_FORMS": 1000}
+    response = as_user(attorney).post(reverse("cases:claim-bars", args=[case.pk]), data)
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    assert len(formset.forms) == len(BarCheck.Bar.values)
+    assert formset.non_form_errors()
+    assert not BarCheck.objects.exclude(applies="unknown").exists()
+
+
 # The page itself
 
 

@@ -131,6 +131,18 @@ def test_the_list_pages_by_keyset_in_name_order(as_user, intake_user, django_ass
     assert third.context["page"].next_after is None
 
 
+@pytest.mark.parametrize(
+    "after", [{"after_name": "Zamora\x00", "after_id": "5"}, {"after_name": "Zamora", "after_id": "²"}]
+)
+def test_a_page_link_edited_by_hand_shows_the_first_page(as_user, intake_user, client_record, after):
+    """Found by tests/property: a NUL byte in after_name (PostgreSQL refuses it in a string) or an
+    after_id of digits int() cannot read ("²") answered 500."""
+    response = as_user(intake_user).get(reverse("clients:client-list"), after)
+    assert response.status_code == 200
+    assert response.context["is_first_page"]
+    assert [client.pk for client in response.context["page"].clients] == [client_record.pk]
+
+
 def test_the_detail_page_is_audited_and_runs_fixed_queries(
     as_user, attorney, client_record, family, persecutor, django_assert_num_queries
 ):
@@ -295,3 +307,11 @@ def test_search_results_page_by_keyset_in_name_order(as_user, intake_user):
     ).context["page"]
     assert [c.given_names for c in second.clients] == [f"Persona {n:03d}" for n in range(50, 60)]
     assert second.next_after is None
+
+
+def test_a_pasted_paragraph_as_a_search_is_a_page_not_a_500(as_user, intake_user, client_record):
+    """Thousands of words once made a query too deep for PostgreSQL; a name has a handful."""
+    response = as_user(intake_user).get(reverse("clients:client-list"), {"q": "x\x00" * 2519})
+    assert response.status_code == 200
+    words = " ".join([client_record.given_names.split()[0]] * 3 + ["zzz"] * 300)
+    assert as_user(intake_user).get(reverse("clients:client-list"), {"q": words}).status_code == 200

@@ -145,6 +145,26 @@ def test_walk_in_volume_per_week(intake_user):
     assert volume[-1][0] == today - timedelta(days=today.weekday())
 
 
+@pytest.mark.parametrize("next_url", ["walk-ins", "https://evil.example/", "//evil.example/x", "/\\evil.example"])
+def test_a_status_change_goes_back_to_this_site_only(as_user, intake_user, walk_in, next_url):
+    """Found by tests/property: a posted `next` that is a bare word answered 500 (redirect() took it
+    for a URL name), and another site's address was followed."""
+    response = as_user(intake_user).post(
+        reverse("clients:walk-in-status", args=[walk_in.pk]), {"status": "screened", "next": next_url}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("clients:walk-in-detail", args=[walk_in.pk])
+    walk_in.refresh_from_db()
+    assert walk_in.status == WalkIn.Status.SCREENED
+
+
+def test_a_status_change_goes_back_to_the_page_it_came_from(as_user, intake_user, walk_in):
+    response = as_user(intake_user).post(
+        reverse("clients:walk-in-status", args=[walk_in.pk]), {"status": "screened", "next": "/intake/?period=week"}
+    )
+    assert response["Location"] == "/intake/?period=week"
+
+
 def test_booking_a_consultation_needs_a_time(as_user, intake_user, walk_in, clinic):
     client = as_user(intake_user)
     response = client.post(

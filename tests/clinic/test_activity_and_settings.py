@@ -27,8 +27,9 @@ def test_activity_log_runs_a_fixed_number_of_queries(as_user, supervisor, django
         audit_record(action=AuditEvent.Action.VIEW, actor=supervisor, object_label=f"LA-2026-{number:04d}")
     client = as_user(supervisor)
     client.get(reverse("clinic:activity"))
-    # session, user, membership with clinic (also answers the role check), count, one page of events
-    with django_assert_num_queries(5):
+    # session, user, two-factor device, membership with clinic (also answers the role check), the
+    # people of the person filter, count, one page of events
+    with django_assert_num_queries(7):
         page = client.get(reverse("clinic:activity") + "?page=2")
     assert b"Page 2 of 2" in page.content
 
@@ -84,3 +85,47 @@ def test_the_dashboard_counts_only_the_clinics_own_staff_and_events(as_user, sta
     own = as_user(staff[Role.SUPERVISOR]).get(reverse("clinic:dashboard"))
     assert dict(own.context["role_counts"])["Attorney"] == 2
     assert "LA-2026-0007" in own.content.decode()
+
+
+def test_one_persons_activity_and_one_records_trail(as_user, supervisor, staff, outsiders):
+    intake = staff[Role.INTAKE]
+    audit_record(action=AuditEvent.Action.VIEW, actor=intake, object_label="walk-in seen by intake")
+    audit_record(action=AuditEvent.Action.VIEW, actor=supervisor, object_label="LA-2026-0007", obj=intake)
+    audit_record(action=AuditEvent.Action.VIEW, actor=outsiders[Role.SUPERVISOR], obj=intake, object_label="theirs")
+    client = as_user(supervisor)
+    page = client.get(reverse("clinic:activity"), {"person": intake.pk}).content.decode()
+    assert "walk-in seen by intake" in page
+    assert "LA-2026-0007" not in page
+    assert "Activity of" in page
+    # The trail of one record: the clinic's own events about it, never another clinic's.
+    record = f"{intake._meta.label_lower}:{intake.pk}"
+    page = client.get(reverse("clinic:activity"), {"record": record}).content.decode()
+    assert "Trail of LA-2026-0007" in page
+    assert "walk-in seen by intake" not in page
+    assert "theirs" not in page
+    # Each row links to its person's activity and its record's trail.
+    assert f"?person={supervisor.pk}" in page
+    assert f"?record={intake._meta.label_lower}:{intake.pk}" in page
+
+
+@pytest.mark.parametrize(
+    "params", [{"person": "999999"}, {"person": "abc"}, {"record": "x"}, {"record": "cases.case:1;drop"}]
+)
+def test_a_bad_activity_filter_shows_everything_with_a_message(as_user, supervisor, params):
+    audit_record(action=AuditEvent.Action.VIEW, actor=supervisor, object_label="LA-2026-0001")
+    response = as_user(supervisor).get(reverse("clinic:activity"), params)
+    assert response.status_code == 200
+    assert "LA-2026-0001" in response.content.decode()
+    assert response.context["form"].errors
+
+
+def test_another_clinics_person_is_not_a_choice(as_user, supervisor, outsiders):
+    audit_record(action=AuditEvent.Action.VIEW, actor=outsiders[Role.SUPERVISOR], object_label="BR-2026-0001")
+    response = as_user(supervisor).get(reverse("clinic:activity"), {"person": outsiders[Role.SUPERVISOR].pk})
+    assert response.context["form"].errors
+    assert "BR-2026-0001" not in response.content.decode()
+
+
+def test_the_staff_list_links_to_each_persons_activity(as_user, staff):
+    page = as_user(staff[Role.CLINIC_ADMIN]).get(reverse("clinic:staff-list")).content.decode()
+    assert f"{reverse('clinic:activity')}?person={staff[Role.INTAKE].pk}" in page

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from clinic.middleware import LAST_ACTIVITY_KEY
 from clinic.models import AuditEvent, Membership
+from tests.conftest import pass_second_factor
 from tests.factories import TEST_PASSWORD
 
 Role = Membership.Role
@@ -40,6 +41,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, db):
 def test_each_role_lands_on_its_start_page(client, staff, role):
     response = sign_in(client, staff[role].username)
     assert response.status_code == 302
+    pass_second_factor(client, staff[role])  # supervisors and clinic admins (tests/clinic/test_two_factor.py)
     start = client.get(response.url)
     assert start.status_code == 302
     assert start.url == START_PAGES[role]
@@ -170,3 +172,29 @@ def test_password_reset_for_an_unknown_address_reveals_nothing(client, db):
     response = client.post(reverse("password_reset"), {"email": "nobody@example.org"}, follow=True)
     assert b"If an account uses that address" in response.content
     assert mail.outbox == []
+
+
+def test_a_very_long_username_is_a_wrong_sign_in_not_a_500(client, attorney, settings):
+    """Found by tests/property: django-axes stored the username as typed in a 255-character column,
+    so a longer one (scanners send them) answered 500 (clinic/login_throttle.py)."""
+    long_name = attorney.username + "x" * 300
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        page = sign_in(client, long_name)
+        assert page.status_code == 200
+        assert b"Please enter a correct username and password" in page.content
+    assert sign_in(client, long_name).status_code == 429  # still counted, so still locked out
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG (found by tests/property): a password change writes no audit event, though "
+    "AuditEvent.Action.PASSWORD_CHANGE exists and the README says every account change is recorded; "
+    "the fix is an audited PasswordChangeView (and password reset confirm) in clinic/urls.py.",
+)
+def test_a_password_change_is_audited(as_user, attorney):
+    new_password = "a-new-long-passphrase"
+    as_user(attorney).post(
+        reverse("password_change"),
+        {"old_password": TEST_PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.PASSWORD_CHANGE, actor=attorney).exists()

@@ -583,11 +583,11 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(as_user, world, django_ass
         client.get(reverse("clinic:dashboard"), params)
 
 
-# Session, user and membership (3), the filter form's attorneys and courts (2; which courts are
+# Session, user, the session's two-factor device (django-otp) and membership (4), the filter form's attorneys and courts (2; which courts are
 # in use comes from the cache), when the counts were made (1), caseload (2), hearings and
 # deadlines (1), one-year risk (3: clients, walk-ins, the names of the clients shown), walk-ins
 # (1), outcomes (1), failed reminders and digests (2), role counts and recent activity (2).
-QUERIES = 18
+QUERIES = 19
 
 
 def test_fiscal_years_start_on_the_first_of_october():

@@ -57,6 +57,13 @@ def test_figures_stay_as_counted_until_counted_again(as_user, world):
     assert DashboardCounted.objects.get(clinic=world.clinic).counted_at > counted.counted_at
 
 
+def test_counting_again_with_an_overlong_query_goes_back_to_the_dashboard_not_a_400(as_user, world):
+    """Found by tests/property: a query longer than Django's 2,048 characters for a redirect answered 400."""
+    response = as_user(world.supervisor).post(reverse("clinic:dashboard-recount"), {"query": "👨‍👩‍👧" * 300})
+    assert response.status_code == 302
+    assert response.url == reverse("clinic:dashboard")
+
+
 def test_a_clinic_never_counted_is_counted_on_its_first_look(as_user, world):
     assert not DashboardCounted.objects.filter(clinic=world.clinic).exists()
     _response, board = board_of(as_user, world.supervisor)

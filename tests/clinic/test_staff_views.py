@@ -62,8 +62,9 @@ def test_the_list_runs_a_fixed_number_of_queries(as_user, clinic_admin, clinic, 
         staff_member(clinic, Role.ATTORNEY, username=f"extra{number}")
     client = as_user(clinic_admin)
     client.get(reverse("clinic:staff-list"))
-    # session, user, membership with clinic (also answers the role check), staff with their users
-    with django_assert_num_queries(4):
+    # session, user, two-factor device, membership with clinic (also answers the role check), staff
+    # with their users
+    with django_assert_num_queries(5):
         client.get(reverse("clinic:staff-list"))
 
 

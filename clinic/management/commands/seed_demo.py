@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic.demo import DEMO_PASSWORD, seed_demo
+from clinic.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_demo
 
 
 class Command(BaseCommand):
@@ -17,3 +17,7 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"{clinic.name}: {usernames}")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Every demo password is '{DEMO_PASSWORD}'."))
+        self.stdout.write(
+            f"supervisor and clinicadmin also need a two-factor code: add the key {DEMO_TOTP_SECRET} to an "
+            "authenticator app, or run `python manage.py demo_code` for the current code."
+        )
