@@ -19,6 +19,7 @@ from cases import exhibits, uploads
 from cases.context import case_page
 from cases.evidence_forms import EvidenceEditForm, EvidenceUploadForm, ExhibitActionForm, link_choices, link_value
 from cases.models import Case
+from cases.services import case_viewed
 
 TAB = "evidence"
 
@@ -40,6 +41,7 @@ def _list_page(request, case: Case, form: EvidenceUploadForm) -> HttpResponse:
 @require_GET
 def evidence_list(request, pk: int):
     case = selectors.evidence_case(actor=request.user, pk=pk)
+    case_viewed(actor=request.user, case=case, page="evidence", request=request)
     return _list_page(request, case, _upload_form(case))
 
 

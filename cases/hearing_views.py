@@ -17,6 +17,7 @@ from cases.access import CASE_ROLES, case_for_user
 from cases.context import case_page
 from cases.hearing_forms import HearingForm, HearingResultForm
 from cases.models import Hearing
+from cases.services import case_viewed
 from clinic.formerrors import add_service_error
 from clinic.permissions import Role, role_required
 
@@ -54,6 +55,7 @@ def _warn_if_repeated_hour(request, form) -> None:
 @role_required(*CASE_ROLES)
 def hearing_list(request, pk: int):
     case = case_for_user(actor=request.user, pk=pk)
+    case_viewed(actor=request.user, case=case, page="hearings", request=request)
     rows = selectors.hearings_of_case(actor=request.user, case=case, now=timezone.now())
     return render(request, "cases/hearing_list.html", case_page(request, case, "hearings", **rows))
 

@@ -47,6 +47,11 @@ def audit_case(
     )
 
 
+def case_viewed(*, actor, case: Case, page: str, request=None) -> None:
+    """A look at a case's page is on the record (8 CFR 208.6): who read which case, and which page."""
+    audit_case(actor, AuditEvent.Action.VIEW, case, f"Case {page} viewed", request=request)
+
+
 def _apply(record, data: dict) -> list[str]:
     changed = [field for field, value in data.items() if getattr(record, field) != value]
     for field in changed:

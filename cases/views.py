@@ -96,6 +96,7 @@ def case_open(request, client_pk: int):
 @role_required(*CASE_ROLES)
 def case_detail(request, pk: int):
     case = selectors.case_overview(actor=request.user, pk=pk)
+    services.case_viewed(actor=request.user, case=case, page="overview", request=request)
     context = case_page(request, case, "overview", deadline_form=DeadlineForm(), today=timezone.localdate())
     if context["sees_confidential"]:
         today = deadline_services.clinic_today(request.clinic)
@@ -222,6 +223,7 @@ def case_notes(request, pk: int):
                 messages.success(request, _("The note was added."))
                 return redirect("cases:notes", pk=pk)
     notes = selectors.case_notes(case=case)
+    services.case_viewed(actor=request.user, case=case, page="notes", request=request)
     return render(request, "cases/case_notes.html", case_page(request, case, "notes", form=form, notes=notes))
 
 

@@ -221,8 +221,9 @@ def test_the_overview_runs_fixed_queries_whatever_the_size_of_the_case(
         )  # fmt: skip
     # session, user, membership, case (+client, court, claim) with counts, family, team (also
     # the header's lead and the right to change), hearings, relief, deadlines, notes; the deadline
-    # panel's deadlines with their rules, and its events
-    with django_assert_num_queries(11):
+    # panel's deadlines with their rules, and its events; the audit event of the look (its clinic
+    # and the insert)
+    with django_assert_num_queries(13):
         page = client.get(url)
     html = page.content.decode()
     assert "Note 7" in html

@@ -251,7 +251,9 @@ def _many_documents(case, attorney, count: int, incidents: int) -> None:
 # court; the team and the lead's user (case_page); whether the attorney is on the case (can_change).
 PER_REQUEST = 7
 MATRIX_QUERIES = PER_REQUEST + 3  # claim, incidents, links with their evidence
-LIST_QUERIES = PER_REQUEST + 4  # claim and incidents (upload form), documents, their links with incidents
+# claim and incidents (upload form), documents, their links with incidents; the audit event of the
+# look (its clinic, the insert)
+LIST_QUERIES = PER_REQUEST + 6
 EXHIBITS_QUERIES = PER_REQUEST + 1  # every document, exhibits first
 
 

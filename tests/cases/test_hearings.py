@@ -359,12 +359,13 @@ def test_the_list_runs_a_fixed_number_of_queries(as_user, attorney, case, django
     schedule(attorney, case, winter_day())
     # 1 the session, 2 the user, 3 the membership and clinic, 4 the case with its client and court,
     # 5 the hearings with their court, 6 the team and 7 the lead's user (the header), 8 whether the
-    # attorney is on the case (may they change it).
-    with django_assert_num_queries(8):
+    # attorney is on the case (may they change it), 9-10 the audit event of the look (its clinic,
+    # the insert).
+    with django_assert_num_queries(10):
         client.get(url)
     for days in range(1, 12):
         schedule(attorney, case, winter_day() + timedelta(days=days), court=court("SAI" if days % 2 else "DAL"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         assert len(client.get(url).context["upcoming"]) == 12
 
 
