@@ -186,5 +186,19 @@ def clinic_update(
     return clinic
 
 
+def password_changed(*, user, reset: bool, request=None) -> None:
+    """A new password is on the record: changed by its owner, or chosen through an emailed link
+    (a reset, or the first password of someone invited)."""
+    summary = "Password chosen through an emailed link" if reset else "Password changed"
+    audit_record(
+        action=AuditEvent.Action.PASSWORD_CHANGE,
+        actor=user,
+        obj=user,
+        object_label=user.get_username(),
+        summary=summary,
+        request=request,
+    )
+
+
 def heartbeat_record() -> None:
     Heartbeat.objects.update_or_create(name="beat", defaults={"beat_at": timezone.now()})
