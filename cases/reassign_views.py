@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -15,9 +15,7 @@ from cases.reassign import cases_reassign
 from cases.reassign_forms import BulkReassignForm, ReassignForm
 from cases.selectors import NO_ATTORNEY
 from clinic.permissions import Role, role_required
-
-# The longest query string a redirect keeps (Django's limit for the whole address is 2,048).
-MAX_QUERY_LENGTH = 1800
+from clinic.redirects import list_url
 
 
 def list_context(request, selects: list[dict]) -> dict | None:
@@ -28,13 +26,6 @@ def list_context(request, selects: list[dict]) -> dict | None:
     attorney = next(select for select in selects if select["name"] == "attorney")
     people = [(value, label) for value, label, _chosen in attorney["options"] if value and value != NO_ATTORNEY]
     return {"attorneys": people}
-
-
-def _case_list_url(query: str) -> str:
-    # Only the query string is taken from the post, never a whole address; one longer than the
-    # list's own filters ever are is dropped (Django answers 400 to a redirect over 2,048 characters).
-    query = QueryDict(query).urlencode()
-    return reverse("cases:case-list") + (f"?{query}" if query and len(query) <= MAX_QUERY_LENGTH else "")
 
 
 def _done_message(request, count: int, wanted: int, to_attorney) -> None:
@@ -57,7 +48,7 @@ def _done_message(request, count: int, wanted: int, to_attorney) -> None:
 @role_required(Role.SUPERVISOR)
 def cases_reassign_view(request):
     form = BulkReassignForm(request.POST, clinic=request.clinic)
-    back = _case_list_url(request.POST.get("query", "")[:2000])
+    back = list_url("cases:case-list", request.POST.get("query", ""))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

@@ -22,7 +22,7 @@ and open walk-ins appear in the one-year risk only when none of them is chosen.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Case as When_
@@ -48,7 +48,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.deadline_rules import Trigger
-from cases.models import Case, CaseAssignment, Deadline, Digest, Hearing, ReliefApplication, Reminder
+from cases.models import Case, CaseAssignment, Deadline, Digest, ReliefApplication, Reminder
 from clients.models import Client, WalkIn
 from clients.names import full_name
 from clients.triage import latest_arrival_due_by, one_year_deadline
@@ -211,10 +211,6 @@ def _walk_ins_in_scope(filters: dict) -> bool:
     return not (filters.get("attorney") or filters.get("court") or filters.get("process"))
 
 
-def _start_of(day: date, clinic: Clinic) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min), clinic.time_zone)
-
-
 def _case_filter(filters: dict, prefix: str = "") -> Q:
     """The court and process filters on a case reached through `prefix` ("" for a Case, "case__"
     for a row of a case). The attorney filter is separate: see _attorney_filter."""
@@ -304,18 +300,50 @@ def _overdue(windows: Windows, counted: DashboardCounted) -> Q:
     return Q(measure=DashboardMeasure.OVERDUE_BEFORE) | since & ~Q(status=EARLIEST)
 
 
+def _figures(windows: Windows, counted: DashboardCounted) -> dict[str, Q]:
+    """Which DashboardCount rows each hearing and deadline figure sums. Hearings and interviews
+    (not cancelled) from today: next 7 and 30 days, and in the chosen range; open deadlines:
+    overdue (never an EAD earliest date), due in the next 7 and 30 days, and in the chosen range."""
+    today, soon_end, month_end = windows.today, windows.soon_end, windows.month_end
+    hearing, deadline = Q(measure=DashboardMeasure.HEARINGS), Q(measure=DashboardMeasure.DEADLINES)
+    in_range = _range_q(windows, "day") if windows.has_range else Q(pk__in=[])
+    return {
+        "hearings_next_7": hearing & Q(day__gte=today, day__lt=soon_end),
+        "hearings_next_30": hearing & Q(day__gte=today, day__lt=month_end),
+        "hearings_in_range": hearing & in_range,
+        "deadlines_overdue": _overdue(windows, counted),
+        "deadlines_next_7": deadline & Q(day__gte=today, day__lt=soon_end),
+        "deadlines_next_30": deadline & Q(day__gte=today, day__lt=month_end),
+        "deadlines_in_range": deadline & in_range,
+    }
+
+
+def _any_of(conditions) -> Q:
+    either = Q()
+    for condition in conditions:
+        either |= condition
+    return either
+
+
+CASE_MEASURES = (
+    DashboardMeasure.CASES,
+    DashboardMeasure.HEARINGS,
+    DashboardMeasure.DEADLINES,
+    DashboardMeasure.OVERDUE_BEFORE,
+)
+
+
 def _caseload(
     clinic: Clinic, filters: dict, windows: Windows, counted: DashboardCounted
 ) -> tuple[list[CaseloadRow], CaseloadRow]:
     """Open cases per attorney by status, their hearings and deadlines in the next 30 days and
     their overdue deadlines; a case with two attorneys counts for each. Two queries."""
-    today, month_end = windows.today, windows.month_end
-    hearings_30 = Q(measure=DashboardMeasure.HEARINGS, day__gte=today, day__lt=month_end)
-    deadlines_30 = Q(measure=DashboardMeasure.DEADLINES, day__gte=today, day__lt=month_end)
-    overdue = _overdue(windows, counted)
+    figures = _figures(windows, counted)
+    hearings_30, deadlines_30 = figures["hearings_next_30"], figures["deadlines_next_30"]
+    overdue = figures["deadlines_overdue"]
     open_cases = Q(measure=DashboardMeasure.CASES)
-    rows = _counts(clinic, filters, *DashboardMeasure.values)
-    rows = rows.filter(Q(per_person=True), open_cases | hearings_30 | deadlines_30 | overdue)
+    rows = _counts(clinic, filters, *CASE_MEASURES)
+    rows = rows.filter(Q(per_person=True), _any_of([open_cases, hearings_30, deadlines_30, overdue]))
     if filters.get("attorney"):  # only their row is kept
         rows = rows.filter(user=filters["attorney"])
     by_status = {status.value: _sum(open_cases & Q(status=status.value)) for status in OPEN_STATUSES}
@@ -356,25 +384,14 @@ def _caseload(
 # ---- hearings and deadlines --------------------------------------------------------------------
 
 
-def _range_q(windows: Windows, lookup: str, clinic: Clinic | None = None) -> Q:
-    """Rows with `lookup` within the chosen date range (a datetime field when `clinic` is given,
-    compared with the clinic's local midnights)."""
+def _range_q(windows: Windows, lookup: str) -> Q:
+    """Rows with the date field `lookup` within the chosen date range, both days included."""
     condition = Q()
     if windows.start:
-        start = _start_of(windows.start, clinic) if clinic else windows.start
-        condition &= Q(**{f"{lookup}__gte": start})
+        condition &= Q(**{f"{lookup}__gte": windows.start})
     if windows.end:
-        end = _start_of(windows.end + timedelta(days=1), clinic) if clinic else windows.end + timedelta(days=1)
-        condition &= Q(**{f"{lookup}__lt": end})
+        condition &= Q(**{f"{lookup}__lt": windows.end + timedelta(days=1)})
     return condition
-
-
-def hearings_queryset(clinic: Clinic, filters: dict):
-    return (
-        Hearing.objects.filter(case__clinic=clinic)
-        .exclude(result=Hearing.Result.CANCELLED)
-        .filter(_case_filter(filters, "case__"), _attorney_filter(filters, "case_id"))
-    )
 
 
 def deadlines_queryset(clinic: Clinic, filters: dict):
@@ -418,26 +435,12 @@ def deadline_list(*, actor, filters: dict, today: date):
 def _hearings_and_deadlines(
     clinic: Clinic, filters: dict, windows: Windows, counted: DashboardCounted
 ) -> tuple[dict, dict]:
-    """Hearings and interviews (not cancelled) from today: next 7 and 30 days, and in the chosen
-    range; open deadlines: overdue (never an EAD earliest date), due in the next 7 and 30 days,
-    and due in the chosen range. One query."""
-    today, soon_end, month_end = windows.today, windows.soon_end, windows.month_end
-    hearing, deadline = Q(measure=DashboardMeasure.HEARINGS), Q(measure=DashboardMeasure.DEADLINES)
-    in_range = _range_q(windows, "day") if windows.has_range else Q(pk__in=[])
-    figures = {
-        "hearings_next_7": hearing & Q(day__gte=today, day__lt=soon_end),
-        "hearings_next_30": hearing & Q(day__gte=today, day__lt=month_end),
-        "hearings_in_range": hearing & in_range,
-        "deadlines_overdue": _overdue(windows, counted),
-        "deadlines_next_7": deadline & Q(day__gte=today, day__lt=soon_end),
-        "deadlines_next_30": deadline & Q(day__gte=today, day__lt=month_end),
-        "deadlines_in_range": deadline & in_range,
-    }
-    rows = _once_each(_counts(clinic, filters, *DashboardMeasure.values), filters)
-    either = Q()
-    for condition in figures.values():
-        either |= condition
-    totals = rows.filter(either).aggregate(**{name: _sum(condition) for name, condition in figures.items()})
+    """The clinic's hearing and deadline figures (_figures), narrowed by the filters. One query."""
+    figures = _figures(windows, counted)
+    rows = _once_each(_counts(clinic, filters, *CASE_MEASURES[1:]), filters)
+    totals = rows.filter(_any_of(figures.values())).aggregate(
+        **{name: _sum(condition) for name, condition in figures.items()}
+    )
     hearings = {key: totals[f"hearings_{key}"] for key in ("next_7", "next_30", "in_range")}
     deadlines = {key: totals[f"deadlines_{key}"] for key in ("overdue", "next_7", "next_30", "in_range")}
     return hearings, deadlines

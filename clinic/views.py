@@ -3,9 +3,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse, QueryDict
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -19,10 +18,9 @@ from clinic.forms import ActivityFilterForm, ClinicSettingsForm, StaffCreateForm
 from clinic.health import health_report
 from clinic.navigation import START_PAGES
 from clinic.permissions import Role, role_required
+from clinic.redirects import list_url
 
 ACTIVITY_PAGE_SIZE = 50
-# The longest query string a redirect keeps (Django's limit for the whole address is 2,048).
-MAX_QUERY_LENGTH = 1800
 
 
 @require_GET
@@ -57,13 +55,7 @@ def dashboard_recount(request):
     counted = recount_dashboard(request.clinic)
     seconds = counted.duration_ms / 1000
     messages.success(request, _("The figures were counted again (%(seconds).1f s).") % {"seconds": seconds})
-    # Back to the same filters; parsed and encoded again, so nothing but a query string gets through.
-    query = QueryDict(request.POST.get("query", "")).urlencode()
-    # Django refuses to redirect to an address over 2,048 characters (400): a query that long is
-    # not the page's own filters, so the dashboard is shown without it.
-    if query and len(query) <= MAX_QUERY_LENGTH:
-        return redirect(f"{reverse('clinic:dashboard')}?{query}")
-    return redirect("clinic:dashboard")
+    return redirect(list_url("clinic:dashboard", request.POST.get("query", "")))
 
 
 def _labelled_role_counts(counts: dict[str, int]) -> list[tuple[str, int]]:

@@ -4,6 +4,7 @@
 import pytest
 import redis
 from django.conf import settings
+from django.core.cache import cache
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -91,3 +92,11 @@ def pass_second_factor(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache. Clinic ids come back in a new test database while the
+    Redis cache outlives it, so an earlier run's "courts in use" of clinic 1 would otherwise decide
+    which court filter this run's clinic 1 accepts."""
+    cache.clear()
