@@ -9,7 +9,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # Without REDIS_URL, `make run` also starts the embedded broker (clinic/embedded_broker.py).
 RUN_PROCESSES := $(if $(REDIS_URL),web worker beat,broker web worker beat)
 
-.PHONY: run test lint format migrations-check clean backup restore load
+.PHONY: run test lint format migrations-check clean backup restore load audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ lint: $(VENV)/.dev-installed
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Known vulnerabilities of every package in the venv. --strict: a package it could not look up
+# fails the audit too, so an unreachable advisory service is never a pass.
+audit: $(VENV)/.dev-installed
+	$(BIN)/pip-audit --strict --progress-spinner off $(if $(AUDIT_SERVICE),--vulnerability-service $(AUDIT_SERVICE))
 
 migrations-check: $(VENV)/.dev-installed
 	$(BIN)/python manage.py makemigrations --check --dry-run

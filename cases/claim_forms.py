@@ -5,7 +5,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms import modelformset_factory
+from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -250,6 +250,20 @@ class BarCheckForm(forms.ModelForm):
 # One row per bar the claim already has (case_open creates them all); nothing added or removed here.
 # At most one form per bar: a post claiming more forms (up to Django's default of 1,000) is refused
 # instead of built and drawn, which took seconds per post.
+class BaseBarCheckFormSet(BaseModelFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Django checks each posted id against every bar check of every clinic; this claim's will do.
+        form.fields["id"].queryset = self.get_queryset()
+        form.fields["id"].error_messages["invalid_choice"] = _("Only the bars of this claim can be checked here.")
+
+
 BarCheckFormSet = modelformset_factory(
-    BarCheck, form=BarCheckForm, extra=0, edit_only=True, max_num=len(BarCheck.Bar), absolute_max=len(BarCheck.Bar)
+    BarCheck,
+    form=BarCheckForm,
+    formset=BaseBarCheckFormSet,
+    extra=0,
+    edit_only=True,
+    max_num=len(BarCheck.Bar),
+    absolute_max=len(BarCheck.Bar),
 )

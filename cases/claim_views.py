@@ -43,8 +43,15 @@ def _back(pk: int, section: str):
 
 
 def _edit_page(request, case, form, section: str, heading: str, **extra):
+    _viewed_for_editing(request, case)
     context = case_page(request, case, "claim", form=form, section=section, heading=heading, **extra)
     return render(request, "cases/claim_form.html", context)
+
+
+def _viewed_for_editing(request, case) -> None:
+    """A claim's edit pages show its narratives too: opening one is a look at the claim."""
+    if request.method == "GET":
+        services.claim_viewed(actor=request.user, case=case, claim=selectors.claim_of(case), request=request)
 
 
 @require_GET
@@ -133,4 +140,5 @@ def claim_bars(request, pk: int):
         else:
             messages.success(request, _("The bars were saved."))
             return _back(pk, "bars")
+    _viewed_for_editing(request, case)
     return render(request, "cases/claim_bars.html", case_page(request, case, "claim", formset=formset))

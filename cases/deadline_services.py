@@ -316,7 +316,11 @@ def sync_case_deadlines(*, case: Case, actor=None, request=None, now: datetime |
     Finished deadlines stay as they are: a filing done before a hearing moved is still done."""
     # Lock the case row only: the court is a nullable join, and PostgreSQL refuses FOR UPDATE on
     # the nullable side of an outer join.
-    case = Case.objects.select_for_update(of=("self",)).select_related("clinic", "client", "court").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("clinic", "client", "court")
+        .get(clinic=case.clinic_id, pk=case.pk)
+    )
     today = clinic_today(case.clinic, now)
     computed = list(case.deadlines.exclude(trigger_key="").select_related("rule_version__rule"))
     planned = plan_deadlines(case, today, {d.trigger_key for d in computed})

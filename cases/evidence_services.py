@@ -160,7 +160,7 @@ def exhibit_change(*, actor, evidence: Evidence, action: str, request=None) -> l
 
 def _lock_exhibits(case: Case) -> None:
     # One change of a case's exhibit list at a time: each reads the order, then rewrites it.
-    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk").first()
+    Case.objects.select_for_update().filter(clinic=case.clinic_id, pk=case.pk).values_list("pk").first()
 
 
 def _exhibit_order(case: Case) -> list[int]:

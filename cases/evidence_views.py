@@ -139,12 +139,14 @@ def _private(response: HttpResponse) -> None:
 @require_GET
 def evidence_matrix(request, pk: int):
     case = selectors.evidence_case(actor=request.user, pk=pk)
+    case_viewed(actor=request.user, case=case, page="evidence matrix", request=request)
     return _render(request, case, "evidence_matrix.html", subtab="matrix", matrix=selectors.evidence_matrix(case=case))
 
 
 @require_GET
 def exhibit_list(request, pk: int):
     case = selectors.evidence_case(actor=request.user, pk=pk)
+    case_viewed(actor=request.user, case=case, page="exhibits", request=request)
     listing, others = selectors.exhibit_documents(case=case)
     return _render(request, case, "evidence_exhibits.html", subtab="exhibits", exhibit_list=listing, others=others)
 

@@ -28,6 +28,7 @@ from icalendar import Calendar, Event, vDuration
 from cases.deadline_services import clinic_today
 from cases.models import CalendarFeed, Case, Deadline, Hearing
 from clinic.models import Membership
+from clinic.scoping import across_clinics
 
 Role = Membership.Role
 
@@ -61,7 +62,9 @@ def site_url(request=None) -> str:
 
 def feed_owner(token: str) -> FeedOwner | None:
     """Whose feed `token` opens, or None: unknown or revoked token, deactivated account, no clinic."""
-    feed = CalendarFeed.objects.select_related("user", "user__membership__clinic").filter(token=token).first()
+    # Found by its secret token, before anyone is known: the token is the narrowing.
+    with across_clinics():
+        feed = CalendarFeed.objects.select_related("user", "user__membership__clinic").filter(token=token).first()
     if feed is None or not feed.user.is_active:
         return None
     try:

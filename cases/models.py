@@ -12,6 +12,7 @@ from timezone_field import TimeZoneField
 from cases.deadline_rules import Counting, Direction, RuleSpec, Trigger
 from clients.models import AdverseParty, Client, FamilyMember, Language
 from clinic.models import Clinic
+from clinic.scoping import ClinicScopedManager, ClinicScopedQuerySet
 
 
 class Court(models.Model):
@@ -34,7 +35,7 @@ class Court(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(ClinicScopedQuerySet):
     def open(self):
         return self.exclude(status=Case.Status.CLOSED)
 
@@ -195,6 +196,8 @@ class CaseAssignment(models.Model):
     role = models.CharField(_("role"), max_length=4, choices=Role.choices, default=Role.TEAM)
     assigned_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ClinicScopedManager()
+
     class Meta:
         ordering = ["role", "assigned_at"]
         constraints = [
@@ -233,6 +236,8 @@ class ReliefApplication(models.Model):
     filed_on = models.DateField(_("filed on"), null=True, blank=True)
     decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+
+    objects = ClinicScopedManager()
 
     class Meta:
         ordering = ["id"]
@@ -292,6 +297,8 @@ class Claim(models.Model):
         "ground_political_opinion",
     )
 
+    objects = ClinicScopedManager()
+
     def __str__(self) -> str:
         return f"Claim of {self.case}"
 
@@ -315,6 +322,8 @@ class HarmIncident(models.Model):
     police_response = models.TextField(_("what the police did"), blank=True)
     # Reported, and the police did nothing: the heart of a failure-to-protect argument.
     police_failed_to_act = models.BooleanField(_("the police took no action"), default=False)
+
+    objects = ClinicScopedManager()
 
     class Meta:
         ordering = ["occurred_on", "id"]
@@ -351,6 +360,8 @@ class BarCheck(models.Model):
         _("rebutted or excepted?"), max_length=8, choices=Answer.choices, default=Answer.UNKNOWN
     )
     note = models.TextField(_("note"), blank=True)
+
+    objects = ClinicScopedManager()
 
     class Meta:
         ordering = ["id"]
@@ -423,6 +434,8 @@ class Evidence(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ClinicScopedManager()
+
     class Meta:
         ordering = ["exhibit_position", "uploaded_at", "id"]
         verbose_name_plural = _("evidence")
@@ -446,6 +459,8 @@ class EvidenceLink(models.Model):
     incident = models.ForeignKey(
         HarmIncident, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence_links"
     )
+
+    objects = ClinicScopedManager()
 
     class Meta:
         constraints = [
@@ -502,6 +517,8 @@ class Hearing(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ClinicScopedManager()
+
     class Meta:
         ordering = ["starts_at", "id"]
         constraints = [
@@ -527,6 +544,8 @@ class CaseNote(models.Model):
         _("privileged"), default=False, help_text=_("Attorney-client privileged or work product.")
     )
 
+    objects = ClinicScopedManager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
 
@@ -540,6 +559,8 @@ class CaseNumberCounter(models.Model):
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
+
+    objects = ClinicScopedManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["clinic", "year"], name="cases_counter_one_per_year")]
@@ -637,6 +658,8 @@ class ClinicLeadTime(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
+    objects = ClinicScopedManager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["clinic", "rule"], name="cases_leadtime_one_per_rule")]
 
@@ -670,6 +693,8 @@ class CaseEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
+    objects = ClinicScopedManager()
+
     class Meta:
         ordering = ["-occurred_on", "-id"]
         constraints = [
@@ -692,6 +717,8 @@ class ClockStop(models.Model):
     resumed_on = models.DateField(_("clock resumed on"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    objects = ClinicScopedManager()
 
     class Meta:
         ordering = ["stopped_on", "id"]
@@ -745,6 +772,8 @@ class Deadline(models.Model):
     finished_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = ClinicScopedManager()
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -833,6 +862,10 @@ class Reminder(Delivery):
     # The day it was due to go out (not before the deadline existed).
     remind_on = models.DateField()
 
+    objects = ClinicScopedManager()
+    # Also narrowed by the person: their own records (clinic.scoping).
+    scoped_by_person = ("recipient",)
+
     class Meta:
         ordering = ["-remind_on", "-id"]
         constraints = [
@@ -861,6 +894,10 @@ class Digest(Delivery):
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
     local_date = models.DateField()
 
+    objects = ClinicScopedManager()
+    # Also narrowed by the person: their own records (clinic.scoping).
+    scoped_by_person = ("recipient",)
+
     class Meta:
         ordering = ["-local_date", "-id"]
         constraints = [models.UniqueConstraint(fields=["recipient", "local_date"], name="cases_digest_once_a_day")]
@@ -880,6 +917,10 @@ class CalendarFeed(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClinicScopedManager()
+    # Also narrowed by the person: their own records (clinic.scoping).
+    scoped_by_person = ("user",)
 
     def __str__(self) -> str:
         return f"calendar of {self.user_id}"

@@ -66,13 +66,13 @@ def cases_reassign(
     # Locked in id order, so two reassignments of overlapping cases queue up instead of deadlocking.
     rows = list(
         Case.objects.select_for_update(of=("self",))
-        .filter(pk__in=ids)
+        .filter(clinic=clinic, pk__in=ids)
         .order_by("pk")
-        .values_list("pk", "clinic_id", "number")
+        .values_list("pk", "number")
     )
-    if len(rows) != len(ids) or any(clinic_id != clinic.pk for _pk, clinic_id, _number in rows):
+    if len(rows) != len(ids):  # an id of another clinic's case, or of none
         raise PermissionDenied
-    changes = {pk: _Change(pk, number) for pk, _clinic, number in rows}
+    changes = {pk: _Change(pk, number) for pk, number in rows}
     assignments = CaseAssignment.objects.filter(case_id__in=ids).values_list("pk", "case_id", "user_id", "role")
     for pk, case_id, user_id, role in assignments:
         change = changes[case_id]

@@ -490,8 +490,13 @@ def failed_digests(*, actor, days: int = 7):
 def reminder_retry(*, actor, reminder: Reminder, request=None) -> Reminder:
     """Sends a failed reminder again (a supervisor, of their own clinic)."""
     membership = require_role(actor, Role.SUPERVISOR)
-    reminder = Reminder.objects.select_for_update().select_related("deadline__case").get(pk=reminder.pk)
-    if reminder.deadline.case.clinic_id != membership.clinic_id:
+    reminder = (
+        Reminder.objects.select_for_update(of=("self",))
+        .select_related("deadline__case")
+        .filter(deadline__case__clinic=membership.clinic, pk=reminder.pk)
+        .first()
+    )
+    if reminder is None:
         raise PermissionDenied
     if reminder.status != Status.FAILED:
         raise ValidationError(_("Only a failed reminder can be sent again."))

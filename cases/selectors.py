@@ -222,8 +222,8 @@ class Week:
 def my_week(*, actor, today: date) -> Week:
     """The next seven days of the cases the user works on: hearings, and deadlines due (overdue
     first). Three queries."""
-    require_role(actor)
-    mine = Case.objects.filter(assignments__user=actor)
+    membership = require_role(actor)
+    mine = Case.objects.filter(clinic=membership.clinic, assignments__user=actor)
     end = today + timedelta(days=6)
     start_of_today = timezone.make_aware(datetime.combine(today, time.min))
     hearings = (

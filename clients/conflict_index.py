@@ -30,6 +30,7 @@ from rapidfuzz.distance import OSA
 from clients import names
 from clients.conflicts import GIVEN, allowed_typos
 from clients.models import PersonName, PersonNameToken
+from clinic.scoping import across_clinics
 
 RELOAD_AFTER = 6 * 3600  # seconds
 RELOAD_AFTER_NEW_NAMES = 5_000
@@ -206,9 +207,15 @@ def forget_copies() -> None:
 
 
 def _is_stale(copy: ClinicIndex) -> bool:
-    copy.newest_seen = PersonName.objects.aggregate(newest=Max("id"))["newest"] or 0
+    copy.newest_seen = _newest_name_id()
     old = time.monotonic() - copy.read_at > RELOAD_AFTER
     return old or copy.newest_seen - copy.newest_name > RELOAD_AFTER_NEW_NAMES
+
+
+def _newest_name_id() -> int:
+    # Of any clinic: one number, no name, read from the end of the primary key index.
+    with across_clinics():
+        return PersonName.objects.aggregate(newest=Max("id"))["newest"] or 0
 
 
 def _read_later(clinic_id: int) -> None:
@@ -232,7 +239,7 @@ def _read_in_background(clinic_id: int) -> None:
 
 def _read(clinic_id: int) -> ClinicIndex:
     # The newest name of all clinics: names added after it are few, and found in the database.
-    newest = PersonName.objects.aggregate(newest=Max("id"))["newest"] or 0
+    newest = _newest_name_id()
     rows = PersonNameToken.objects.filter(clinic_id=clinic_id, person_name_id__lte=newest)
     sql, params = rows.values_list("token", "person_name_id").query.sql_with_params()
     ids_by_word: dict[str, array] = {}

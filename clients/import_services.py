@@ -67,15 +67,19 @@ def _progress_writer(client_import: ClientImport, phase: str) -> imports.Progres
 
 @transaction.atomic
 def client_import_upload(*, actor, file, request=None) -> ClientImport:
-    """Stores an uploaded spreadsheet and queues the check of its rows."""
+    """Stores an uploaded spreadsheet and queues the check of its rows. A file too large, or by its
+    content no spreadsheet, is refused (ValidationError) before anything is stored."""
     from clients.tasks import check_client_import
 
     membership = require_client_access(actor)
+    try:
+        extension = imports.check_upload(file)
+    except imports.SpreadsheetError as exc:
+        raise ValidationError(str(exc), code="invalid") from exc
     original_name = os.path.basename(file.name or "")[:255]
-    extension = os.path.splitext(original_name)[1].lower()
     client_import = ClientImport(clinic=membership.clinic, uploaded_by=actor, original_name=original_name)
     # A random name on disk: the staff's file name may hold a client's name, and two files may share one.
-    stored_name = uuid.uuid4().hex + (extension if extension in (".csv", ".xlsx") else "")
+    stored_name = uuid.uuid4().hex + extension
     client_import.file.save(stored_name, file, save=False)
     client_import.save()
     _audit(actor, Action.CREATE, client_import, "Uploaded a spreadsheet of clients", request)
@@ -248,6 +252,17 @@ def clients_import(*, actor, rows: list[imports.Row], progress: imports.Progress
         summary=f"Imported {count} clients from a spreadsheet on the command line",
     )
     return count
+
+
+# What the file's page quotes from it (the preview, its problems, why an import failed), and may
+# name existing clients with them; the progress and the finished result show counts only.
+QUOTING_STATUSES = (Status.VALIDATED, Status.FAILED)
+
+
+def client_import_viewed(*, actor, client_import: ClientImport, request=None) -> None:
+    """A look at the file's page while it quotes the file is on the record, as the problems' download is."""
+    if client_import.status in QUOTING_STATUSES:
+        _audit(actor, Action.VIEW, client_import, "Viewed the file's preview and problems", request)
 
 
 def client_import_problems_downloaded(*, actor, client_import: ClientImport, request=None) -> None:

@@ -27,10 +27,14 @@ def client_import_upload(request):
     posted = request.method == "POST"
     form = ClientImportUploadForm(request.POST if posted else None, request.FILES if posted else None)
     if posted and form.is_valid():
-        client_import = import_services.client_import_upload(
-            actor=request.user, file=form.cleaned_data["file"], request=request
-        )
-        return redirect("clients:import-detail", pk=client_import.pk)
+        try:
+            client_import = import_services.client_import_upload(
+                actor=request.user, file=form.cleaned_data["file"], request=request
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return redirect("clients:import-detail", pk=client_import.pk)
     context = {
         "form": form,
         "columns": [(name, imports.COLUMN_HELP[name], name in imports.REQUIRED_COLUMNS) for name in imports.COLUMNS],
@@ -53,6 +57,7 @@ def client_import_template(request):
 @role_required(*CLIENT_ROLES)
 def client_import_detail(request, pk: int):
     client_import = import_selectors.client_import_get(actor=request.user, pk=pk)
+    import_services.client_import_viewed(actor=request.user, client_import=client_import, request=request)
     context = {"client_import": client_import, **_status_context(client_import)}
     if client_import.status == Status.VALIDATED:
         context |= {

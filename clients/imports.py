@@ -148,6 +148,24 @@ def read_unknown_columns(file) -> list[str]:
     return _sheet(_table(file), header_only=True).unknown_columns
 
 
+def check_upload(file) -> str:
+    """Judges an uploaded file before it is stored, by its size and its content (never its name):
+    SpreadsheetError unless it is a CSV or Excel workbook of at most 10 MB whose first row names
+    the columns. Returns the extension of what it really is. Its rows are checked later, by a task."""
+    try:
+        read_unknown_columns(file)
+    except SpreadsheetError:
+        raise
+    # Any bytes under any name arrive here, and a damaged workbook fails in many ways.
+    except Exception as exc:
+        raise SpreadsheetError(_("This is not a CSV or Excel (.xlsx) file.")) from exc
+    finally:
+        file.seek(0)
+    extension = ".xlsx" if file.read(len(_XLSX_MAGIC)) == _XLSX_MAGIC else ".csv"
+    file.seek(0)
+    return extension
+
+
 def _table(file) -> Iterator[list]:
     file.seek(0, os.SEEK_END)
     size = file.tell()

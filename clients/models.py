@@ -8,6 +8,7 @@ from django_countries.fields import CountryField
 from clients import names
 from clients.identifiers import format_a_number, format_phone
 from clinic.models import Clinic
+from clinic.scoping import ClinicScopedManager, ClinicScopedQuerySet
 
 
 class Language(models.TextChoices):
@@ -91,6 +92,8 @@ class Client(PersonNameMixin):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ClinicScopedManager()
+
     class Meta:
         ordering = ["sort_name", "id"]
         constraints = [
@@ -138,6 +141,8 @@ class ClientAddress(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
+    objects = ClinicScopedManager()
+
     class Meta:
         ordering = ["-moved_in_on", "-id"]
         constraints = [
@@ -160,6 +165,8 @@ class ClientAlias(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="aliases")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ALIAS)
     name = models.CharField(_("name"), max_length=200)
+
+    objects = ClinicScopedManager()
 
     class Meta:
         ordering = ["id"]
@@ -202,6 +209,8 @@ class FamilyMember(PersonNameMixin):
         _("US citizen"), default=False, help_text=_("A child born in the US is a citizen, not a derivative.")
     )
 
+    objects = ClinicScopedManager()
+
     class Meta:
         ordering = ["relationship", "date_of_birth", "id"]
         constraints = [
@@ -241,6 +250,8 @@ class AdverseParty(models.Model):
     organization = models.CharField(_("organisation or place"), max_length=200, blank=True)
     notes = models.CharField(_("notes"), max_length=500, blank=True)
 
+    objects = ClinicScopedManager()
+
     class Meta:
         ordering = ["id"]
         verbose_name_plural = _("adverse parties")
@@ -249,7 +260,7 @@ class AdverseParty(models.Model):
         return self.name
 
 
-class WalkInQuerySet(models.QuerySet):
+class WalkInQuerySet(ClinicScopedQuerySet):
     def arrived_between(self, start, end):
         return self.filter(arrived_at__gte=start, arrived_at__lt=end)
 
@@ -365,6 +376,8 @@ class ConflictCheck(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ClinicScopedManager()
+
     class Meta:
         ordering = ["-performed_at", "-id"]
         get_latest_by = "performed_at"
@@ -406,6 +419,8 @@ class PersonName(models.Model):
     date_of_birth = models.DateField(null=True)
     a_number = models.CharField(max_length=9, null=True)  # noqa: DJ001  (copied from the record as it is)
 
+    objects = ClinicScopedManager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["kind", "record_id"], name="clients_personname_one_per_record"),
@@ -432,6 +447,8 @@ class PersonNameToken(models.Model):
     search_client = models.ForeignKey(Client, on_delete=models.CASCADE, null=True, related_name="+", db_index=False)
     # That client's sort_name, so the search can put its matches in name order from this index alone.
     client_sort_name = models.CharField(max_length=310, blank=True)
+
+    objects = ClinicScopedManager()
 
     class Meta:
         indexes = [
@@ -495,6 +512,8 @@ class ClientImport(models.Model):
     imported_count = models.PositiveIntegerField(default=0)
     failure_message = models.CharField(max_length=500, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ClinicScopedManager()
 
     class Meta:
         ordering = ["-uploaded_at"]

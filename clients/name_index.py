@@ -44,7 +44,7 @@ def entry_values(record) -> tuple[dict, set[str]]:
         values = {
             "full_name": record.name.strip(),
             "client_id": client.pk,
-            "clinic_id": client.clinic_id,
+            "clinic_id": clinic_id_of(record),
             # An alias is the client under another name: same birth date and A-number.
             "date_of_birth": client.date_of_birth if is_alias else None,
             "a_number": client.a_number if is_alias else None,
@@ -56,7 +56,7 @@ def entry_values(record) -> tuple[dict, set[str]]:
         values = {
             "full_name": record.full_name,
             "client_id": record.pk if isinstance(record, Client) else record.client_id,
-            "clinic_id": record.client.clinic_id if isinstance(record, FamilyMember) else record.clinic_id,
+            "clinic_id": clinic_id_of(record),
             "date_of_birth": record.date_of_birth,
             "a_number": record.a_number,
         }
@@ -68,6 +68,10 @@ def entry_values(record) -> tuple[dict, set[str]]:
         "surname_key": " ".join(surnames)[:200],
     }
     return values, words
+
+
+def clinic_id_of(record) -> int:
+    return record.clinic_id if isinstance(record, Client | WalkIn) else record.client.clinic_id
 
 
 def _search_owner(record) -> dict:
@@ -123,4 +127,6 @@ def _token_rows(ids: list[int], entries: list[tuple[dict, set[str]]]) -> list[tu
 
 
 def unindex(record) -> None:
-    PersonName.objects.filter(kind=KIND_OF_MODEL[type(record)], record_id=record.pk).delete()
+    PersonName.objects.filter(
+        clinic=clinic_id_of(record), kind=KIND_OF_MODEL[type(record)], record_id=record.pk
+    ).delete()

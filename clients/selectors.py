@@ -288,9 +288,9 @@ def conflict_rows(*, actor, check: ConflictCheck) -> list[ConflictRow]:
     if hide:
         family_ids = [row["record_id"] for row in check.results if row["kind"] == PersonName.Kind.FAMILY_MEMBER]
         abroad = set(
-            FamilyMember.objects.filter(pk__in=family_ids, location=FamilyMember.Location.ABROAD).values_list(
-                "pk", flat=True
-            )
+            FamilyMember.objects.filter(
+                client__clinic=membership.clinic, pk__in=family_ids, location=FamilyMember.Location.ABROAD
+            ).values_list("pk", flat=True)
         )
     rows = []
     for row in check.results:

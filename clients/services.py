@@ -108,7 +108,8 @@ def walk_in_accept(*, actor, walk_in: WalkIn, request=None) -> Client:
     """Turns a walk-in into a client, carrying over what was logged. Needs a conflict check,
     recorded as cleared or waived, and an A-number that no client has yet."""
     require_client_access(actor)
-    walk_in = WalkIn.objects.select_for_update().get(pk=walk_in.pk)  # two clicks make one client
+    # Two clicks make one client.
+    walk_in = WalkIn.objects.select_for_update().get(clinic=walk_in.clinic_id, pk=walk_in.pk)
     if walk_in.client_id:
         raise ValidationError(_("This walk-in is already a client."))
     latest = walk_in.conflict_checks.order_by("-performed_at", "-id").first()
@@ -433,3 +434,13 @@ def adverse_party_remove(*, actor, party: AdverseParty, request=None) -> None:
 def client_viewed(*, actor, client: Client, request=None) -> None:
     """Every look at a client record is on the record (8 CFR 208.6)."""
     _audit(actor, Action.VIEW, client, request=request)
+
+
+def walk_in_viewed(*, actor, walk_in: WalkIn, request=None) -> None:
+    """A walk-in's page shows the person and their conflict checks' matches: a look is on the record."""
+    _audit(actor, Action.VIEW, walk_in, request=request)
+
+
+def conflict_check_viewed(*, actor, check: ConflictCheck, request=None) -> None:
+    """The check's page names the clients and adverse parties it matched: a look is on the record."""
+    _audit(actor, Action.VIEW, check, request=request)

@@ -95,6 +95,7 @@ def walk_in_create(request):
 @role_required(*CLIENT_ROLES)
 def walk_in_detail(request, pk: int):
     walk_in = selectors.walk_in_get(actor=request.user, pk=pk)
+    services.walk_in_viewed(actor=request.user, walk_in=walk_in, request=request)
     checks = list(selectors.conflict_checks_of(actor=request.user, walk_in=walk_in))
     latest = checks[0] if checks else None
     context = {
@@ -203,6 +204,7 @@ def conflict_check_detail(request, pk: int):
     check = selectors.conflict_check_get(actor=request.user, pk=pk)
     if check.walk_in_id:
         return redirect(reverse("clients:walk-in-detail", args=[check.walk_in_id]) + "#conflict-check")
+    services.conflict_check_viewed(actor=request.user, check=check, request=request)
     context = {
         "check": check,
         "rows": selectors.conflict_rows(actor=request.user, check=check),

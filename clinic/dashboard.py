@@ -524,7 +524,9 @@ def _clients_at_risk(clinic: Clinic, filters: dict, latest: date):
         unfiled = unfiled.filter(client_id__in=matching)
     # The date given at intake only when no case has one: COALESCE looks it up only then. The
     # names are looked up afterwards, for the rows shown only.
-    given_at_intake = Client.objects.filter(pk=OuterRef("client_id")).order_by().values("last_entry_date")
+    given_at_intake = (
+        Client.objects.filter(clinic=clinic, pk=OuterRef("client_id")).order_by().values("last_entry_date")
+    )
     return (
         unfiled.order_by()
         .values("client_id")

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
 
+from clinic.scoping import ClinicScopedManager, ClinicScopedQuerySet
+
 
 class User(AbstractUser):
     """A staff account. Its clinic and role live on its Membership."""
@@ -69,6 +71,10 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ClinicScopedManager()
+    # Also narrowed by the person: their own records (clinic.scoping).
+    scoped_by_person = ("user",)
+
     class Meta:
         ordering = ["user__last_name", "user__first_name", "user__username"]
         constraints = [
@@ -86,7 +92,7 @@ class AuditLogAppendOnlyError(Exception):
     """Raised when code tries to change or remove an audit event."""
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AuditEventQuerySet(ClinicScopedQuerySet):
     def update(self, **kwargs):
         raise AuditLogAppendOnlyError("Audit events cannot be changed.")
 
@@ -180,7 +186,7 @@ class Heartbeat(models.Model):
         return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
 
 
-class NotificationQuerySet(models.QuerySet):
+class NotificationQuerySet(ClinicScopedQuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
@@ -196,6 +202,9 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
+
+    # Also narrowed by the person: their own records (clinic.scoping).
+    scoped_by_person = ("user",)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -248,6 +257,8 @@ class DashboardCount(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(null=True)  # of the day, for outcomes
     count = models.PositiveIntegerField()
 
+    objects = ClinicScopedManager()
+
     class Meta:
         indexes = [models.Index(fields=["clinic", "measure", "per_person", "day"], name="clinic_dashboardcount_day")]
 
@@ -262,6 +273,8 @@ class DashboardCounted(models.Model):
     counted_at = models.DateTimeField()
     counted_on = models.DateField()  # the clinic's date then: the day of its OVERDUE_BEFORE rows
     duration_ms = models.PositiveIntegerField()
+
+    objects = ClinicScopedManager()
 
     def __str__(self) -> str:
         return f"{self.clinic_id} at {self.counted_at:%Y-%m-%d %H:%M:%S}"

@@ -71,9 +71,16 @@ MIDDLEWARE = [
     "clinic.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Checks that every query of a clinic's records in a view is narrowed to the clinic.
+    "clinic.scoping.ClinicScopeGuardMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# A view's query of a clinic-owned model that is not narrowed to one clinic raises
+# (clinic/scoping.py). On in tests and development; in production it would turn a missed
+# filter into an error page, so it is opt-in there.
+CLINIC_SCOPE_GUARD = env_bool("CLINIC_SCOPE_GUARD", False)
 
 ROOT_URLCONF = "clinic.urls"
 WSGI_APPLICATION = "clinic.wsgi.application"

@@ -10,3 +10,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 # No persistent connections: one left open by a live-server thread blocks dropping the test database.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Every view's query of a clinic's records must be narrowed to the clinic (clinic/scoping.py).
+CLINIC_SCOPE_GUARD = True

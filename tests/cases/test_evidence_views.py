@@ -250,11 +250,11 @@ def _many_documents(case, attorney, count: int, incidents: int) -> None:
 # Every request: session, user, membership with its clinic (middleware); the case with its client and
 # court; the team and the lead's user (case_page); whether the attorney is on the case (can_change).
 PER_REQUEST = 7
-MATRIX_QUERIES = PER_REQUEST + 3  # claim, incidents, links with their evidence
-# claim and incidents (upload form), documents, their links with incidents; the audit event of the
-# look (its clinic, the insert)
-LIST_QUERIES = PER_REQUEST + 6
-EXHIBITS_QUERIES = PER_REQUEST + 1  # every document, exhibits first
+LOOK = 2  # the audit event of the look: its clinic, the insert
+MATRIX_QUERIES = PER_REQUEST + LOOK + 3  # claim, incidents, links with their evidence
+# claim and incidents (upload form), documents, their links with incidents
+LIST_QUERIES = PER_REQUEST + LOOK + 4
+EXHIBITS_QUERIES = PER_REQUEST + LOOK + 1  # every document, exhibits first
 
 
 @pytest.mark.parametrize(

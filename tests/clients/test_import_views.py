@@ -312,27 +312,15 @@ def test_it_queues_an_import_only_once(upload, run, intake_user, supervisor):
     assert Client.objects.count() == 3
 
 
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (b"\x00\x01garbage", "This is not a CSV or Excel (.xlsx) file."),
-        (csv_bytes([["López"]], header=["paternal_surname"]), "The file has no “given_names” column."),
-    ],
-)
-def test_it_fails_a_file_it_cannot_use_with_the_reason(upload, as_user, intake_user, content, message):
-    client_import = upload(intake_user, content)
+def test_it_fails_a_file_it_cannot_use_with_the_reason(upload, as_user, intake_user):
+    # A file too large or no spreadsheet is refused at upload (tests/security/test_uploads.py);
+    # what only its rows show is the task's to find.
+    client_import = upload(intake_user, csv_bytes([]))
     client_import.refresh_from_db()
     assert client_import.status == Status.FAILED
-    assert client_import.failure_message.startswith(message)
+    assert client_import.failure_message == "The file has a header row but no clients under it."
     page = as_user(intake_user).get(reverse("clients:import-detail", args=[client_import.pk])).content.decode()
     assert "This file could not be used" in page
-
-
-def test_it_fails_a_file_over_10_mb(upload, intake_user):
-    client_import = upload(intake_user, csv_bytes(GOOD_ROWS) + b" " * (10 * 1024 * 1024))
-    client_import.refresh_from_db()
-    assert client_import.status == Status.FAILED
-    assert "the limit is 10 MB" in client_import.failure_message
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ Covered (clients/urls.py), as the role that uses each:
 - forms: walk-in-create, walk-in-edit, walk-in-status (with a posted `next`), conflict-check,
   conflict-check-decide, client-create (with its address), client-edit, client-move, alias-create,
   family-create (intake staff, who may not record family abroad, and attorneys), family-edit,
-  adverse-create, adverse-edit, import-upload (any bytes under any name; the upload is then
-  checked by the import's task and its page drawn), import-run;
+  adverse-create, adverse-edit, import-upload (any bytes under any name; the upload refuses what
+  is no spreadsheet, and the import's task checks the rest and its page is drawn), import-run;
 - searches and lists: intake-desk (?period), walk-in-list (?week, date_from, date_to, status,
   page), client-list (?q, after_name, after_id), also with NUL bytes in the raw query string.
 
@@ -151,9 +151,9 @@ spreadsheets = st.one_of(
 
 @given(name=file_names, content=spreadsheets)
 def test_an_uploaded_spreadsheet_is_refused_or_checked_never_a_crash(world, as_user, caplog, name, content):
-    """The upload takes any file that is not empty; its task then checks it row by row and must
-    end in a list of problems or a refusal of the whole file, never in a crash of its own; the
-    import's page then shows whichever it is."""
+    """The upload refuses, with a form error, a file that is too large or no spreadsheet; the task
+    then checks the others row by row and must end in a list of problems or a refusal of the whole
+    file, never in a crash of its own; the import's page then shows whichever it is."""
     from clients import import_services
 
     client = as_user(world.user(Role.INTAKE))
