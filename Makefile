@@ -9,7 +9,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # Without REDIS_URL, `make run` also starts the embedded broker (clinic/embedded_broker.py).
 RUN_PROCESSES := $(if $(REDIS_URL),web worker beat,broker web worker beat)
 
-.PHONY: run test lint format migrations-check clean backup restore load audit
+.PHONY: run test lint format migrations-check clean backup restore load audit messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,12 @@ run: $(VENV)/.run-installed
 	@echo "Amparo: http://127.0.0.1:$(PORT)  (users intake, attorney, supervisor, clinicadmin, attorney2; password clinic-demo). Ctrl-C stops everything."
 	PATH="$(CURDIR)/$(BIN):$$PATH" AMPARO_PORT=$(PORT) $(BIN)/honcho start $(RUN_PROCESSES)
 
-test: $(VENV)/.dev-installed
+# The browser tests inject axe-core (package.json, pinned; package-lock.json) into the pages.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+test: $(VENV)/.dev-installed node_modules/.installed
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -48,6 +53,12 @@ format: $(VENV)/.dev-installed
 audit: $(VENV)/.dev-installed
 	$(BIN)/pip-audit --strict --progress-spinner off $(if $(AUDIT_SERVICE),--vulnerability-service $(AUDIT_SERVICE))
 
+# The Spanish catalogue: new messages into locale/es/LC_MESSAGES/django.po (translate them there),
+# then compiled for the app. Needs GNU gettext (Debian's gettext).
+messages: $(VENV)/.dev-installed
+	$(BIN)/python manage.py makemessages -l es --no-location -i ".venv/*" -i "tests/*" -i "node_modules/*"
+	$(BIN)/python manage.py compilemessages -l es -i ".venv" -i "node_modules"
+
 migrations-check: $(VENV)/.dev-installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
@@ -61,7 +72,7 @@ restore: $(VENV)/.run-installed
 	$(BIN)/python scripts/backup.py restore --dir "$(BACKUP_DIR)" $(if $(BACKUP),"$(BACKUP)") $(if $(filter 1 yes true,$(FORCE)),--force)
 
 clean:
-	rm -rf $(VENV) var/staticfiles var/screenshots
+	rm -rf $(VENV) node_modules var/staticfiles var/screenshots
 
 # Issue 7's load run: gunicorn with the production settings on loopback, 20 simulated users for
 # 60 s (locust headless). A benchmark, not a test: see benchmarks/load.py.

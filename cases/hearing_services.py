@@ -181,3 +181,12 @@ def hearing_delete(*, actor, hearing: Hearing, request=None) -> None:
     audit_case(actor, Action.DELETE, case, _summary(hearing, "deleted"), request=request, obj=hearing)
     hearing.delete()
     sync_case_deadlines(case=case, actor=actor, request=request)
+
+
+def hearing_notice_printed(*, actor, hearing: Hearing, language: str, file_format: str, request=None) -> None:
+    """The notice names the client and their hearing: each print is on the record, with its language.
+    A look, not a change: any member of staff who may see the case's hearings prints it."""
+    summary = (
+        f"Notice of the {hearing.kind} of {hearing.starts_at:%Y-%m-%d %H:%M} UTC printed ({file_format}, {language})"
+    )
+    audit_case(actor, Action.PRINT, hearing.case, summary, request=request, obj=hearing)

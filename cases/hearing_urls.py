@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from cases import hearing_notice_views
 from cases import hearing_views as views
 
 urlpatterns = [
@@ -11,4 +12,14 @@ urlpatterns = [
     path("cases/<int:pk>/hearings/<int:hearing_pk>/edit/", views.hearing_edit, name="hearing-edit"),
     path("cases/<int:pk>/hearings/<int:hearing_pk>/result/", views.hearing_result, name="hearing-result"),
     path("cases/<int:pk>/hearings/<int:hearing_pk>/delete/", views.hearing_delete, name="hearing-delete"),
+    path(
+        "cases/<int:pk>/hearings/<int:hearing_pk>/notice/",
+        hearing_notice_views.hearing_notice_page,
+        name="hearing-notice",
+    ),
+    path(
+        "cases/<int:pk>/hearings/<int:hearing_pk>/notice.pdf",
+        hearing_notice_views.hearing_notice_pdf,
+        name="hearing-notice-pdf",
+    ),
 ]

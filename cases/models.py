@@ -121,7 +121,9 @@ class Case(models.Model):
         FamilyMember, blank=True, related_name="cases", verbose_name=_("family members on the application")
     )
     process = models.CharField(_("process"), max_length=12, choices=Process.choices)
-    court = models.ForeignKey(Court, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
+    court = models.ForeignKey(
+        Court, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("court")
+    )
     asylum_office = models.CharField(_("asylum office"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CONSULTATION)
     last_arrival_date = models.DateField(_("last arrival in the US"), null=True, blank=True)
@@ -503,7 +505,9 @@ class Hearing(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings")
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
-    court = models.ForeignKey(Court, on_delete=models.PROTECT, null=True, blank=True, related_name="hearings")
+    court = models.ForeignKey(
+        Court, on_delete=models.PROTECT, null=True, blank=True, related_name="hearings", verbose_name=_("court")
+    )
     location = models.CharField(_("asylum office or place"), max_length=200, blank=True)
     # The zone the time was given in (the court's, or the asylum office's): shown in it.
     time_zone = TimeZoneField(_("time zone"))

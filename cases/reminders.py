@@ -30,6 +30,7 @@ from cases.deadline_rules import Trigger
 from cases.deadline_services import MANUAL_LEAD_DAYS, clinic_today
 from cases.models import Case, CaseAssignment, ClinicLeadTime, Deadline, DeadlineRuleVersion, Digest, Hearing, Reminder
 from clinic.audit import audit_record
+from clinic.languages import language_of
 from clinic.models import AuditEvent, Clinic, Membership, Notification
 from clinic.permissions import Role, require_role
 
@@ -290,12 +291,13 @@ def _tell_supervisors_of_failure(reminder_id: int) -> None:
     """A reminder that failed for good must not fail silently: the supervisors' bell says so."""
     case = Case.objects.select_related("clinic").get(deadlines__reminders__pk=reminder_id)
     supervisors = Membership.objects.filter(clinic=case.clinic, role=Role.SUPERVISOR, user__is_active=True)
-    message = _("A reminder for %(number)s could not be sent.") % {"number": case.number}
     url = reverse("cases:reminder-failures")
-    Notification.objects.bulk_create(
-        Notification(user_id=user_id, clinic=case.clinic, message=message, url=url)
-        for user_id in supervisors.values_list("user_id", flat=True)
-    )
+    notices = []
+    for user_id, language in supervisors.values_list("user_id", "user__language"):
+        with translation.override(language or settings.LANGUAGE_CODE):  # each in their own language
+            message = _("A reminder for %(number)s could not be sent.") % {"number": case.number}
+        notices.append(Notification(user_id=user_id, clinic=case.clinic, message=message, url=url))
+    Notification.objects.bulk_create(notices)
 
 
 def reverse_case(case: Case) -> str:
@@ -343,7 +345,8 @@ def deliver_reminder(reminder_id: int, *, token: datetime) -> str:
         _mark(Reminder, reminder_id, token, Status.CANCELLED)
         return "cancelled"
     case = reminder.deadline.case
-    with translation.override(settings.LANGUAGE_CODE):
+    # In the recipient's language, the in-app notice too (it keeps the subject).
+    with translation.override(language_of(reminder.recipient)):
         today = clinic_today(case.clinic)
         subject = reminder_subject(reminder, today)
         context = {"reminder": reminder, "deadline": reminder.deadline, "case": case, "link": case_link(case)}
@@ -453,7 +456,7 @@ def deliver_digest(digest_id: int, *, token: datetime) -> str:
         _mark(Digest, digest_id, token, Status.CANCELLED)
         return "cancelled"
     week = digest_week(recipient=digest.recipient, clinic=digest.clinic, today=today)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language_of(digest.recipient)):
         subject = _("Your week from %(day)s") % {"day": date_format(today, "l j F")}
         context = {"week": week}
         _send(subject, render_to_string("emails/weekly_digest.txt", context), digest.recipient.email)

@@ -135,6 +135,29 @@ class WalkInStatusForm(forms.Form):
     )
 
 
+class WalkInAppointmentForm(forms.Form):
+    """The walk-in's return appointment, printed on their slip. Whether the time is still to come is
+    the service's rule (clients.services.walk_in_set_appointment)."""
+
+    # The walk-in's page also holds the status form, with a consultation_at of its own.
+    PREFIX = "appointment"
+
+    consultation_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=DateTimeInput,
+        error_messages={
+            "required": _("Give the date and time of the appointment."),
+            "invalid": _("Enter a real date and time."),
+        },
+    )
+    consultation_with = forms.CharField(
+        label=_("With (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_("The staff member to ask for, as printed on the slip. No notes: the person takes it home."),
+    )
+
+
 LIST_LONGEST_RANGE_DAYS = 366
 _REAL_DATE = {"invalid": _("Enter a real date, like 2026-11-02.")}
 

@@ -309,7 +309,10 @@ class WalkIn(PersonNameMixin):
     reason_details = models.CharField(_("details"), max_length=300, blank=True)
     referred_by = models.CharField(_("referred by"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.WAITING)
+    # The return appointment (the consultation booked), printed on the walk-in's slip (clients.slip).
     consultation_at = models.DateTimeField(_("consultation"), null=True, blank=True)
+    # Whom to ask for: a staff member's name as printed on the slip, never a note.
+    consultation_with = models.CharField(_("with"), max_length=100, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("handled by"),

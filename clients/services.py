@@ -6,7 +6,7 @@ fields changed, not their values: the log itself should not become a second copy
 """
 
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -100,6 +100,39 @@ def walk_in_set_status(
     walk_in.handled_by = actor
     walk_in.save(update_fields=["status", "consultation_at", "handled_by", "updated_at"])
     _audit(actor, Action.UPDATE, walk_in, f"Status: {status}", request=request)
+    return walk_in
+
+
+# A return appointment further ahead than this is a mistyped year.
+APPOINTMENT_DAYS_AHEAD = 366
+# A walk-in in one of these is done with: reopen it (its status) before booking them again.
+NO_APPOINTMENT_STATUSES = (WalkIn.Status.ACCEPTED, WalkIn.Status.REFERRED_OUT, WalkIn.Status.DECLINED)
+
+
+@transaction.atomic
+def walk_in_set_appointment(*, actor, walk_in: WalkIn, at: datetime, with_whom: str = "", request=None) -> WalkIn:
+    """Sets or moves the walk-in's return appointment (printed on their slip, clients.slip): the
+    walk-in is then "consultation booked". Refused, with nothing written, for a time already past,
+    and for a walk-in accepted, referred out or declined."""
+    require_client_access(actor)
+    if walk_in.status in NO_APPOINTMENT_STATUSES:
+        raise ValidationError(
+            _("This walk-in is “%(status)s”: change the status before booking an appointment.")
+            % {"status": walk_in.get_status_display()}
+        )
+    now = timezone.now()
+    if at <= now:
+        raise ValidationError({"consultation_at": _("This date and time have passed: choose a time still to come.")})
+    if at > now + timedelta(days=APPOINTMENT_DAYS_AHEAD):
+        raise ValidationError({"consultation_at": _("This is more than a year ahead: check the year.")})
+    data = {"consultation_at": at, "consultation_with": with_whom.strip(), "status": WalkIn.Status.CONSULTATION_BOOKED}
+    changed = _apply(walk_in, data)
+    if not changed:
+        return walk_in
+    walk_in.handled_by = actor
+    walk_in.full_clean()
+    walk_in.save(update_fields=[*changed, "handled_by", "updated_at"])
+    _audit(actor, Action.UPDATE, walk_in, "Appointment set", changed=changed, request=request)
     return walk_in
 
 
@@ -439,6 +472,11 @@ def client_viewed(*, actor, client: Client, request=None) -> None:
 def walk_in_viewed(*, actor, walk_in: WalkIn, request=None) -> None:
     """A walk-in's page shows the person and their conflict checks' matches: a look is on the record."""
     _audit(actor, Action.VIEW, walk_in, request=request)
+
+
+def walk_in_slip_printed(*, actor, walk_in: WalkIn, language: str, file_format: str, request=None) -> None:
+    """A slip carries the person's name and appointment: each print is on the record, with its language."""
+    _audit(actor, Action.PRINT, walk_in, f"Appointment slip printed ({file_format}, {language})", request=request)
 
 
 def conflict_check_viewed(*, actor, check: ConflictCheck, request=None) -> None:

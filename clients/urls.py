@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clients import import_views, views
+from clients import import_views, slip_views, views
 
 app_name = "clients"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("intake/walk-ins/<int:pk>/status/", views.walk_in_status, name="walk-in-status"),
     path("intake/walk-ins/<int:pk>/conflict-check/", views.walk_in_conflict_check, name="walk-in-conflict-check"),
     path("intake/walk-ins/<int:pk>/accept/", views.walk_in_accept, name="walk-in-accept"),
+    path("intake/walk-ins/<int:pk>/appointment/", slip_views.walk_in_appointment, name="walk-in-appointment"),
+    path("intake/walk-ins/<int:pk>/slip/", slip_views.walk_in_slip, name="walk-in-slip"),
+    path("intake/walk-ins/<int:pk>/slip.pdf", slip_views.walk_in_slip_pdf, name="walk-in-slip-pdf"),
     path("conflict-check/", views.conflict_check, name="conflict-check"),
     path("conflict-check/<int:pk>/", views.conflict_check_detail, name="conflict-check-detail"),
     path("conflict-check/<int:pk>/decide/", views.conflict_check_decide, name="conflict-check-decide"),

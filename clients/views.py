@@ -23,6 +23,7 @@ from clients.forms import (
     ConflictQueryForm,
     FamilyMemberForm,
     OptionalAddressForm,
+    WalkInAppointmentForm,
     WalkInForm,
     WalkInListForm,
     WalkInStatusForm,
@@ -106,8 +107,17 @@ def walk_in_detail(request, pk: int):
         "earlier_checks": checks[1:],
         "decision_form": ConflictDecisionForm(can_waive=sees_restricted(request.membership)),
         "status_form": WalkInStatusForm(initial={"status": walk_in.status, "consultation_at": walk_in.consultation_at}),
+        "appointment_form": _appointment_form(walk_in),
     }
     return render(request, "clients/walk_in_detail.html", context)
+
+
+def _appointment_form(walk_in) -> WalkInAppointmentForm | None:
+    """None for a walk-in whose status allows no appointment (services.walk_in_set_appointment)."""
+    if walk_in.status in services.NO_APPOINTMENT_STATUSES:
+        return None
+    initial = {"consultation_at": walk_in.consultation_at, "consultation_with": walk_in.consultation_with}
+    return WalkInAppointmentForm(initial=initial, prefix=WalkInAppointmentForm.PREFIX)
 
 
 @role_required(*CLIENT_ROLES)

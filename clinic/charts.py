@@ -80,7 +80,7 @@ def stacked_columns(
     top_value = _nice_max(max(totals, default=0))
     slot = plot_w / max(len(categories), 1)
     bar_w = max(slot * 0.65, 2)
-    parts = [_svg_open(width, height, title, description), _legend(series, left, 14)]
+    parts = [_svg_open(width, height, title, description, links=bool(links)), _legend(series, left, 14)]
     for tick in (0, top_value / 2, top_value):
         y = top + plot_h - plot_h * tick / top_value
         parts.append(
@@ -106,6 +106,7 @@ def stacked_columns(
                 continue
             bar_h = plot_h * value / top_value
             base -= bar_h
+            label = _part_title(category, value, item)
             part = _html(
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>',
                 x,
@@ -113,10 +114,10 @@ def stacked_columns(
                 bar_w,
                 bar_h,
                 item.colour,
-                _part_title(category, value, item),
+                label,
             )
             if links:
-                part = _html('<a href="{}">{}</a>', links[index][part_index], part)
+                part = _html('<a href="{}" aria-label="{}">{}</a>', links[index][part_index], label, part)
             parts.append(part)
         if totals[index]:
             parts.append(
@@ -222,12 +223,16 @@ def _shorten(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def _svg_open(width: int, height: int, title: str, description: str) -> SafeString:
+def _svg_open(width: int, height: int, title: str, description: str, *, links: bool = False) -> SafeString:
+    # An image hides what it holds from screen readers; a chart whose parts are links is a group
+    # of links instead, each reachable with the keyboard and named like its tooltip.
     return _html(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" role="img" '
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" role="{}" aria-label="{}" '
         'class="dashboard-chart" font-family="{}"><title>{}</title><desc>{}</desc>',
         width,
         height,
+        "group" if links else "img",
+        title,
         FONT,
         title,
         description,

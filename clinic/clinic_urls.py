@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clinic import two_factor_views, views
+from clinic import languages, two_factor_views, views
 
 app_name = "clinic"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/<int:pk>/invite/", views.staff_invite, name="staff-invite"),
     path("settings/", views.clinic_settings, name="settings"),
     path("activity/", views.activity, name="activity"),
+    path("language/", languages.switch_language, name="language"),
     path("account/two-factor/", two_factor_views.overview, name="two-factor"),
     path("account/two-factor/verify/", two_factor_views.verify, name="two-factor-verify"),
     path("account/two-factor/set-up/", two_factor_views.enrol, name="two-factor-enrol"),

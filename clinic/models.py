@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -9,6 +10,9 @@ from clinic.scoping import ClinicScopedManager, ClinicScopedQuerySet
 
 class User(AbstractUser):
     """A staff account. Its clinic and role live on its Membership."""
+
+    # The interface, emails and digests in this language; blank: the browser's (clinic.languages).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

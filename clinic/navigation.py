@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clinic.permissions import Role
 
@@ -61,7 +62,8 @@ NAV_ITEMS = (
         sections=("clients:client", "clients:import", "clients:alias", "clients:family", "clients:adverse"),
     ),
     NavItem(
-        _("Conflict check"),
+        # In the bar, where Spanish needs a shorter word than the page's title.
+        pgettext_lazy("navigation", "Conflict check"),
         "clients:conflict-check",
         (Role.INTAKE, Role.ATTORNEY),
         "shield-exclamation",
@@ -69,7 +71,12 @@ NAV_ITEMS = (
     ),
     NavItem(_("Staff"), "clinic:staff-list", (Role.CLINIC_ADMIN,), "people", sections=("clinic:staff-",)),
     NavItem(_("Clinic settings"), "clinic:settings", (Role.CLINIC_ADMIN,), "sliders"),
-    NavItem(_("Activity log"), "clinic:activity", (Role.SUPERVISOR, Role.CLINIC_ADMIN), "journal-text"),
+    NavItem(
+        pgettext_lazy("navigation", "Activity log"),
+        "clinic:activity",
+        (Role.SUPERVISOR, Role.CLINIC_ADMIN),
+        "journal-text",
+    ),
 )
 
 START_PAGES = {

@@ -357,3 +357,18 @@ def test_the_digest_lists_the_week_by_case_number(
     assert overdue.case.number in body
     assert_no_client_name(mine.subject, body)
     assert {m.to[0] for m in mail.outbox} >= {attorney.email, supervisor.email}
+
+
+def test_each_person_gets_the_reminder_in_their_own_language(sweep, add_deadline, today, clinic, attorney, teammate):
+    teammate.language = "es"
+    teammate.save()
+    deadline = add_deadline(7)
+    sweep(at(clinic, today, 9))
+    number = deadline.case.number
+    by_person = {message.to[0]: message for message in mail.outbox}
+    assert by_person[attorney.email].subject == f"[Amparo] Deadline in 7 days: {number}"
+    spanish = by_person[teammate.email]
+    assert spanish.subject == f"[Amparo] Vence en 7 días: {number}"
+    assert "Abrir el caso" in spanish.body or "Abra el caso" in spanish.body
+    assert Notification.objects.get(user=teammate).message == f"Vence en 7 días: {number}"
+    assert Notification.objects.get(user=attorney).message == f"Deadline in 7 days: {number}"

@@ -17,7 +17,8 @@ Covered (cases/urls.py and the URL modules it includes), as the lead attorney un
 - searches and lists: case-list (every filter, the keyset and the outcome filters), calendar
   (?date, view, scope), deadline-list (supervisor; every filter and page), reminder-failures
   (?page), feed-ics (any token the address admits, signed out: 404), also with NUL bytes and
-  unicode in the raw query string.
+  unicode in the raw query string;
+- printouts: hearing-notice and hearing-notice-pdf (?lang), as intake staff.
 
 Left out, because they read no input but the ids in their address: my-work, case-detail, claim,
 claim-incident-delete, evidence, evidence-matrix, exhibits, exhibit-index, evidence-delete,
@@ -188,6 +189,9 @@ SEARCHES = {
     "cases:reminder-failures": (Role.SUPERVISOR, ["page"]),
 }
 
+# The printouts read one parameter, ?lang (any other value than es or en: the client's language).
+PRINTOUTS = ("cases:hearing-notice", "cases:hearing-notice-pdf")
+
 LEFT_OUT = {
     "my-work", "case-detail", "claim", "claim-incident-delete", "evidence", "evidence-matrix", "exhibits",
     "exhibit-index", "evidence-delete", "evidence-download", "hearings", "hearing-delete", "deadline-event-remove",
@@ -198,6 +202,7 @@ LEFT_OUT = {
 def test_every_view_of_the_app_is_covered_or_left_out_with_a_reason():
     names = {name for name in get_resolver().namespace_dict["cases"][1].reverse_dict if isinstance(name, str)}
     covered = {target.url_name.split(":")[1] for target in TARGETS} | {name.split(":")[1] for name in SEARCHES}
+    covered |= {name.split(":")[1] for name in PRINTOUTS}
     covered.add("feed-ics")
     assert names == covered | LEFT_OUT, (names - covered - LEFT_OUT, (covered | LEFT_OUT) - names)
 
@@ -213,6 +218,13 @@ def test_a_form_answers_an_error_or_a_whole_success(world, as_user, target, data
 def test_a_search_or_list_page_reads_any_query(world, as_user, name, data):
     role, params = SEARCHES[name]
     get_drawn(as_user(world.user(role)), name, reverse(name), data.draw(query_params(params), label="query"))
+
+
+@pytest.mark.parametrize("name", PRINTOUTS)
+@given(data=st.data())
+def test_a_printout_reads_any_language(world, as_user, name, data):
+    url = reverse(name, args=[world.case.pk, world.hearing.pk])
+    get_drawn(as_user(world.user(Role.INTAKE)), name, url, data.draw(query_params(["lang"]), label="query"))
 
 
 @given(token=st.from_regex(r"\A[A-Za-z0-9_-]{20,64}\Z"))

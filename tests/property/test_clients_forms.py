@@ -5,13 +5,14 @@ by a user allowed to use it. The answer is a form error or a success, never a 50
 again wrote nothing; a success wrote its records with their audit event (tests/property/harness.py).
 
 Covered (clients/urls.py), as the role that uses each:
-- forms: walk-in-create, walk-in-edit, walk-in-status (with a posted `next`), conflict-check,
+- forms: walk-in-create, walk-in-edit, walk-in-status (with a posted `next`), walk-in-appointment, conflict-check,
   conflict-check-decide, client-create (with its address), client-edit, client-move, alias-create,
   family-create (intake staff, who may not record family abroad, and attorneys), family-edit,
   adverse-create, adverse-edit, import-upload (any bytes under any name; the upload refuses what
   is no spreadsheet, and the import's task checks the rest and its page is drawn), import-run;
 - searches and lists: intake-desk (?period), walk-in-list (?week, date_from, date_to, status,
-  page), client-list (?q, after_name, after_id), also with NUL bytes in the raw query string.
+  page), client-list (?q, after_name, after_id), also with NUL bytes in the raw query string;
+- printouts: walk-in-slip and walk-in-slip-pdf (?lang).
 
 Left out, because they read no input but the ids in their address (which the URL patterns
 already restrict to digits): walk-in-detail, walk-in-conflict-check, walk-in-accept,
@@ -20,6 +21,7 @@ import-template, import-detail and import-progress (both requested after each up
 import-discard, import-problems. Who may reach each is the authorization matrix's subject."""
 
 import logging
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -36,6 +38,7 @@ from clients.forms import (
     ConflictQueryForm,
     FamilyMemberForm,
     OptionalAddressForm,
+    WalkInAppointmentForm,
     WalkInForm,
     WalkInStatusForm,
 )
@@ -55,6 +58,9 @@ TARGETS = [
            forms=lambda w: [WalkInForm(instance=w.walk_in)]),
     Target("clients:walk-in-status", Role.INTAKE, args=lambda w: [w.walk_in.pk], forms=lambda w: [WalkInStatusForm()],
            shows_errors=False),
+    Target("clients:walk-in-appointment", Role.INTAKE, args=lambda w: [w.walk_in.pk],
+           forms=lambda w: [WalkInAppointmentForm(prefix=WalkInAppointmentForm.PREFIX)],
+           valid=lambda w: {"appointment-consultation_at": f"{_soon(w)}T10:30"}),
     Target("clients:conflict-check", Role.INTAKE, forms=lambda w: [ConflictQueryForm()],
            valid=lambda w: {"given_names": "Rosa María", "paternal_surname": "López"},
            creates="clients_conflictcheck"),
@@ -85,6 +91,14 @@ TARGETS = [
            forms=lambda w: [ClientImportRunForm()], shows_errors=False),
 ]  # fmt: skip
 
+
+def _soon(w, days=14) -> str:
+    return (w.today + timedelta(days=days)).isoformat()
+
+
+# The printouts read one parameter, ?lang (any other value than es or en: the person's language).
+PRINTOUTS = ("clients:walk-in-slip", "clients:walk-in-slip-pdf")
+
 SEARCHES = {
     "clients:intake-desk": ["period"],
     "clients:walk-in-list": ["week", "date_from", "date_to", "status", "page"],
@@ -102,6 +116,7 @@ def test_every_view_of_the_app_is_covered_or_left_out_with_a_reason():
     names = set(get_resolver().namespace_dict["clients"][1].reverse_dict.keys()) - {None}
     names = {name for name in names if isinstance(name, str)}
     covered = {target.url_name.split(":")[1] for target in TARGETS} | {name.split(":")[1] for name in SEARCHES}
+    covered |= {name.split(":")[1] for name in PRINTOUTS}
     covered.add("import-upload")
     assert names == covered | LEFT_OUT, (names - covered - LEFT_OUT, (covered | LEFT_OUT) - names)
 
@@ -117,6 +132,13 @@ def test_a_form_answers_an_error_or_a_whole_success(world, as_user, target, data
 def test_a_search_or_list_page_reads_any_query(world, as_user, name, data):
     params = data.draw(query_params(SEARCHES[name]), label="query")
     get_drawn(as_user(world.user(Role.INTAKE)), name, reverse(name), params)
+
+
+@pytest.mark.parametrize("name", PRINTOUTS)
+@given(data=st.data())
+def test_a_printout_reads_any_language(world, as_user, name, data):
+    params = data.draw(query_params(["lang"]), label="query")
+    get_drawn(as_user(world.user(Role.INTAKE)), name, reverse(name, args=[world.walk_in.pk]), params)
 
 
 # The import: any file under any name. A browser sends the name in a quoted header: no quotes,

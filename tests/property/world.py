@@ -1,13 +1,14 @@
 """One clinic with a record of every kind a form edits, made through the real services as staff
-would make them: a client with an address, an alias, family and an adverse party; a walk-in and a
-conflict check; a defensive case with its I-589 received, a hearing (and so a court deadline), a
-deadline entered by hand, an event, a stopped EAD clock, a harm incident and a document of
-evidence; a spreadsheet upload; and the other clinic's people, whose ids are posted too."""
+would make them: a client with an address, an alias, family and an adverse party; a walk-in with a
+return appointment and a conflict check; a defensive case with its I-589 received, a hearing (and so
+a court deadline), a deadline entered by hand, an event, a stopped EAD clock, a harm incident and a
+document of evidence; a spreadsheet upload; and the other clinic's people, whose ids are posted too."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from cases import claim_services, deadline_services, evidence_services
 from cases import services as case_services
@@ -83,6 +84,10 @@ def build_world(clinic, staff, other_clinic, outsiders) -> World:
     walk_in = client_services.walk_in_log(
         actor=intake,
         data={"given_names": "José Luis", "paternal_surname": "Hernández", "date_of_birth": date(1999, 4, 2)},
+    )
+    # A return appointment: its slip is printed (clients.slip).
+    walk_in = client_services.walk_in_set_appointment(
+        actor=intake, walk_in=walk_in, at=timezone.now() + timedelta(days=7), with_whom="Lic. Ortega"
     )
     check = client_services.conflict_check_run(
         actor=intake, query={"given_names": "Pedro", "paternal_surname": "Infante"}

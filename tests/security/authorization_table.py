@@ -195,6 +195,8 @@ TABLE: dict[str, Row] = {
     "clinic:two-factor-codes": Row(EVERYONE, REDIRECT, REDIRECT),  # no new codes to show
     "clinic:two-factor-renew-codes": action(EVERYONE),
     "clinic:two-factor-remove": action(EVERYONE),
+    # English or Spanish: anyone, signed in or not (the sign-in page has the switcher too).
+    "clinic:language": Row(EVERYONE, NOT_ALLOWED, REDIRECT, public=True),
     # ---- reports and downloads (supervisors) ---------------------------------------------------
     "reports:closing": read_only(SUPERVISOR),
     "reports:closing-export": read_only(SUPERVISOR),
@@ -216,6 +218,10 @@ TABLE: dict[str, Row] = {
     "clients:walk-in-status": action(CLIENT_ROLES),
     "clients:walk-in-conflict-check": action(CLIENT_ROLES),
     "clients:walk-in-accept": action(CLIENT_ROLES),
+    "clients:walk-in-appointment": desk(),  # POST without a date: the form's error
+    # The slip the person takes home (a page to print, and its PDF): the walk-in has an appointment.
+    "clients:walk-in-slip": read_only(CLIENT_ROLES),
+    "clients:walk-in-slip-pdf": read_only(CLIENT_ROLES),
     "clients:conflict-check": desk(),
     "clients:conflict-check-detail": shows(CLIENT_ROLES),
     "clients:conflict-check-decide": action(CLIENT_ROLES),
@@ -282,6 +288,9 @@ TABLE: dict[str, Row] = {
     "cases:hearing-edit": case_page(case_write(), case_write()),
     "cases:hearing-result": case_page(case_write(), case_write()),
     "cases:hearing-delete": case_page(case_write(), case_write(REDIRECT)),  # GET asks to confirm
+    # The notice of a hearing for the client: whoever reads the hearings prints it (a page, a PDF).
+    "cases:hearing-notice": case_page(case_read(), NOT_ALLOWED),
+    "cases:hearing-notice-pdf": case_page(case_read(), NOT_ALLOWED),
     # ---- reminders, deadlines, events, the EAD clock, the rules --------------------------------
     "cases:reminder-failures": shows(SUPERVISOR),
     "cases:reminder-retry": action(SUPERVISOR),

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from cases.deadline_services import clinic_today
-from cases.models import Case, Claim, Evidence
+from cases.models import Case, Claim, Evidence, Hearing
 from clients.models import Client, ClientImport, ConflictCheck, WalkIn
 from clinic.dashboard import TABLE_KEYS
 from clinic.models import AuditEvent, Clinic
@@ -42,6 +42,9 @@ READS = {
     "clients:conflict-check-detail": (Action.VIEW, ConflictCheck),
     "clients:import-detail": (Action.VIEW, ClientImport),  # quotes the file's problems
     "clients:import-problems": (Action.DOWNLOAD, ClientImport),
+    # The slip a walk-in takes home, and the notice of a hearing for the client: page and PDF.
+    "clients:walk-in-slip": (Action.PRINT, WalkIn),
+    "clients:walk-in-slip-pdf": (Action.PRINT, WalkIn),
     # ---- a case's pages
     "cases:case-detail": (Action.VIEW, Case),  # the overview, with the deadlines
     "cases:hearings": (Action.VIEW, Case),
@@ -60,6 +63,8 @@ READS = {
     "cases:exhibits": (Action.VIEW, Case),
     "cases:exhibit-index": (Action.EXPORT, Case),  # the PDF for the court
     "cases:evidence-download": (Action.DOWNLOAD, Evidence),
+    "cases:hearing-notice": (Action.PRINT, Hearing),
+    "cases:hearing-notice-pdf": (Action.PRINT, Hearing),
     # ---- reports and exports (supervisors)
     "reports:closing": (Action.VIEW, "Case-closing report"),
     "reports:closing-export": (Action.EXPORT, "Case-closing report"),
@@ -76,6 +81,7 @@ RECORD_OF = {
     Case: "case",
     Claim: "claim",
     Evidence: "evidence",
+    Hearing: "hearing",
 }
 
 # Forms that change a record: the page shows the fields it changes, and is opened from the record's
@@ -85,6 +91,7 @@ FORM = "a form to change the record; the change is audited, the record's own pag
 
 NOT_READS = {
     "clients:walk-in-edit": FORM,
+    "clients:walk-in-appointment": FORM,
     "clients:client-edit": FORM,
     "clients:client-move": FORM,
     "clients:family-create": FORM,

@@ -160,6 +160,9 @@ URL_ARGS = {
     "clients:walk-in-status": lambda r: {"pk": r["walk_in"]},
     "clients:walk-in-conflict-check": lambda r: {"pk": r["walk_in"]},
     "clients:walk-in-accept": lambda r: {"pk": r["walk_in"]},
+    "clients:walk-in-appointment": lambda r: {"pk": r["walk_in"]},
+    "clients:walk-in-slip": lambda r: {"pk": r["walk_in"]},
+    "clients:walk-in-slip-pdf": lambda r: {"pk": r["walk_in"]},
     "clients:conflict-check-detail": lambda r: {"pk": r["conflict_check"]},
     "clients:conflict-check-decide": lambda r: {"pk": r["conflict_check"]},
     "clients:client-detail": lambda r: {"pk": r["client"]},
@@ -212,6 +215,8 @@ URL_ARGS = {
     "cases:hearing-edit": lambda r: {"pk": r["case"], "hearing_pk": r["hearing"]},
     "cases:hearing-result": lambda r: {"pk": r["case"], "hearing_pk": r["hearing"]},
     "cases:hearing-delete": lambda r: {"pk": r["case"], "hearing_pk": r["hearing"]},
+    "cases:hearing-notice": lambda r: {"pk": r["case"], "hearing_pk": r["hearing"]},
+    "cases:hearing-notice-pdf": lambda r: {"pk": r["case"], "hearing_pk": r["hearing"]},
     "cases:reminder-retry": lambda r: {"pk": r["reminder"]},
     "cases:deadline-judge-order": lambda r: {"pk": r["case"], "deadline_pk": r["deadline"]},
     "cases:deadline-event-add": lambda r: {"pk": r["case"]},
@@ -247,6 +252,8 @@ def build_world() -> World:
         data={"given_names": "Zacarías", "paternal_surname": "Quiñónez", "date_of_birth": date(1994, 8, 1)},
     )
     client_services.conflict_check_run(actor=intake, walk_in=walk_in)
+    # A return appointment, so that its slip can be printed.
+    client_services.walk_in_set_appointment(actor=intake, walk_in=walk_in, at=timezone.now() + timedelta(days=7))
     conflict_check = client_services.conflict_check_run(
         actor=intake, query={"given_names": "Heriberto", "paternal_surname": "Valdivieso"}
     )
