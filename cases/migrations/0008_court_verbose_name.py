@@ -5,20 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_dashboard_indexes'),
+        ("cases", "0007_dashboard_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='court',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.court', verbose_name='court'),
+            model_name="case",
+            name="court",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="cases.court",
+                verbose_name="court",
+            ),
         ),
         migrations.AlterField(
-            model_name='hearing',
-            name='court',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='hearings', to='cases.court', verbose_name='court'),
+            model_name="hearing",
+            name="court",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="hearings",
+                to="cases.court",
+                verbose_name="court",
+            ),
         ),
     ]
