@@ -372,3 +372,16 @@ def test_each_person_gets_the_reminder_in_their_own_language(sweep, add_deadline
     assert "Abrir el caso" in spanish.body or "Abra el caso" in spanish.body
     assert Notification.objects.get(user=teammate).message == f"Vence en 7 días: {number}"
     assert Notification.objects.get(user=attorney).message == f"Deadline in 7 days: {number}"
+
+
+def test_the_digest_is_in_each_persons_language(
+    django_capture_on_commit_callbacks, add_deadline, today, clinic, attorney, supervisor
+):
+    supervisor.language = "es"
+    supervisor.save()
+    add_deadline(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.queue_digests(at(clinic, today, 8, 30))
+    by_person = {message.to[0]: message for message in mail.outbox}
+    assert by_person[attorney.email].subject.startswith("[Amparo] Your week from")
+    assert by_person[supervisor.email].subject.startswith("[Amparo] Su semana a partir del")
