@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from cases import hearing_notice
+from cases import hearing_notice as notices
 from cases import hearing_selectors as selectors
 from cases import hearing_services as services
 from cases.access import CASE_ROLES
@@ -32,37 +32,25 @@ def _staff_warnings(hearing: Hearing) -> list[str]:
 
 @require_GET
 @role_required(*CASE_ROLES)
-def hearing_notice_page(request, pk: int, hearing_pk: int):
+def hearing_notice(request, pk: int, hearing_pk: int, file_format: str = "page"):
+    """The notice as a page to print, or (file_format "pdf") as a PDF to download."""
     hearing = selectors.hearing_for_user(actor=request.user, case_pk=pk, pk=hearing_pk)
     language = _language(request, hearing)
-    context = {
-        "case": hearing.case,
-        "hearing": hearing,
-        "printout": hearing_notice.hearing_notice(
-            hearing, client=hearing.case.client, clinic=request.clinic, language=language
-        ),
-        "languages": PRINT_LANGUAGES,
-        "pdf_url": reverse("cases:hearing-notice-pdf", args=[pk, hearing_pk]),
-        "back_url": f"{reverse('cases:hearings', args=[pk])}#hearing-{hearing_pk}",
-        "staff_warnings": _staff_warnings(hearing),
-    }
-    response = render(request, "cases/hearing_notice.html", context)
+    notice = notices.hearing_notice(hearing, client=hearing.case.client, clinic=request.clinic, language=language)
+    if file_format == "pdf":
+        response = pdf_attachment(printout_pdf(notice), notices.notice_filename(hearing, language))
+    else:
+        context = {
+            "case": hearing.case,
+            "hearing": hearing,
+            "printout": notice,
+            "languages": PRINT_LANGUAGES,
+            "pdf_url": reverse("cases:hearing-notice-pdf", args=[pk, hearing_pk]),
+            "back_url": f"{reverse('cases:hearings', args=[pk])}#hearing-{hearing_pk}",
+            "staff_warnings": _staff_warnings(hearing),
+        }
+        response = private(render(request, "cases/hearing_notice.html", context))
     services.hearing_notice_printed(
-        actor=request.user, hearing=hearing, language=language, file_format="page", request=request
-    )
-    return private(response)
-
-
-@require_GET
-@role_required(*CASE_ROLES)
-def hearing_notice_pdf(request, pk: int, hearing_pk: int):
-    hearing = selectors.hearing_for_user(actor=request.user, case_pk=pk, pk=hearing_pk)
-    language = _language(request, hearing)
-    notice = hearing_notice.hearing_notice(
-        hearing, client=hearing.case.client, clinic=request.clinic, language=language
-    )
-    response = pdf_attachment(printout_pdf(notice), hearing_notice.notice_filename(hearing, language))
-    services.hearing_notice_printed(
-        actor=request.user, hearing=hearing, language=language, file_format="pdf", request=request
+        actor=request.user, hearing=hearing, language=language, file_format=file_format, request=request
     )
     return response

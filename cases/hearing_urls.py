@@ -14,12 +14,13 @@ urlpatterns = [
     path("cases/<int:pk>/hearings/<int:hearing_pk>/delete/", views.hearing_delete, name="hearing-delete"),
     path(
         "cases/<int:pk>/hearings/<int:hearing_pk>/notice/",
-        hearing_notice_views.hearing_notice_page,
+        hearing_notice_views.hearing_notice,
         name="hearing-notice",
     ),
     path(
         "cases/<int:pk>/hearings/<int:hearing_pk>/notice.pdf",
-        hearing_notice_views.hearing_notice_pdf,
+        hearing_notice_views.hearing_notice,
+        {"file_format": "pdf"},
         name="hearing-notice-pdf",
     ),
 ]

@@ -53,36 +53,26 @@ def _no_appointment(pk: int, request):
 
 @require_GET
 @role_required(*CLIENT_ROLES)
-def walk_in_slip(request, pk: int):
+def walk_in_slip(request, pk: int, file_format: str = "page"):
+    """The slip as a page to print, or (file_format "pdf") as a PDF to download."""
     walk_in = selectors.walk_in_get(actor=request.user, pk=pk)
     if walk_in.consultation_at is None:
         return _no_appointment(pk, request)
     language = printout_language(walk_in.preferred_language, request.GET.get("lang"))
-    context = {
-        "walk_in": walk_in,
-        "printout": slip.appointment_slip(walk_in, clinic=request.clinic, language=language),
-        "languages": PRINT_LANGUAGES,
-        "pdf_url": reverse("clients:walk-in-slip-pdf", args=[pk]),
-        "back_url": reverse("clients:walk-in-detail", args=[pk]) + "#appointment",
-        "staff_warnings": _staff_warnings(walk_in),
-    }
-    response = render(request, "clients/walk_in_slip.html", context)
+    printout = slip.appointment_slip(walk_in, clinic=request.clinic, language=language)
+    if file_format == "pdf":
+        response = pdf_attachment(printout_pdf(printout), slip.slip_filename(walk_in, language))
+    else:
+        context = {
+            "walk_in": walk_in,
+            "printout": printout,
+            "languages": PRINT_LANGUAGES,
+            "pdf_url": reverse("clients:walk-in-slip-pdf", args=[pk]),
+            "back_url": reverse("clients:walk-in-detail", args=[pk]) + "#appointment",
+            "staff_warnings": _staff_warnings(walk_in),
+        }
+        response = private(render(request, "clients/walk_in_slip.html", context))
     services.walk_in_slip_printed(
-        actor=request.user, walk_in=walk_in, language=language, file_format="page", request=request
-    )
-    return private(response)
-
-
-@require_GET
-@role_required(*CLIENT_ROLES)
-def walk_in_slip_pdf(request, pk: int):
-    walk_in = selectors.walk_in_get(actor=request.user, pk=pk)
-    if walk_in.consultation_at is None:
-        return _no_appointment(pk, request)
-    language = printout_language(walk_in.preferred_language, request.GET.get("lang"))
-    pdf = printout_pdf(slip.appointment_slip(walk_in, clinic=request.clinic, language=language))
-    response = pdf_attachment(pdf, slip.slip_filename(walk_in, language))
-    services.walk_in_slip_printed(
-        actor=request.user, walk_in=walk_in, language=language, file_format="pdf", request=request
+        actor=request.user, walk_in=walk_in, language=language, file_format=file_format, request=request
     )
     return response

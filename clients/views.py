@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +31,7 @@ from clients.links import walk_in_list_url
 from clients.models import AdverseParty, ClientAlias
 from clinic.formerrors import add_service_error
 from clinic.permissions import role_required
+from clinic.redirects import same_site_path
 
 QUEUE_PERIODS = ("today", "week")
 WALK_IN_PAGE_SIZE = 50
@@ -156,11 +156,7 @@ def walk_in_status(request, pk: int):
 def _local_next(request) -> str:
     """The posted `next` if it is an address of this site, else "" (never another site's address,
     nor a bare word that redirect() would take for a URL name)."""
-    target = request.POST.get("next", "")
-    allowed = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if allowed and target.startswith("/") else ""
+    return same_site_path(request.POST.get("next", "")) or ""
 
 
 @require_POST

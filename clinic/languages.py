@@ -9,14 +9,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from clinic.models import User
+from clinic.redirects import same_site_path
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
-# Django refuses to redirect to an address over 2,048 characters.
-MAX_TARGET_LENGTH = 2000
 
 
 def language_of(user) -> str:
@@ -46,20 +44,12 @@ class UserLanguageMiddleware:
         return self.get_response(request)
 
 
-def _same_site_path(target: str) -> str:
-    """`target` if it is a path of this site that can go in a Location header, else the start page."""
-    is_path = target.startswith("/") and not target.startswith("//") and len(target) <= MAX_TARGET_LENGTH
-    if is_path and target.isprintable() and url_has_allowed_host_and_scheme(target, allowed_hosts=set()):
-        return target
-    return "/"
-
-
 @login_not_required
 @require_POST
 def switch_language(request):
     """The switcher in the navigation (and on the sign-in page): back to the same page."""
     language = request.POST.get("language", "")
-    response = HttpResponseRedirect(_same_site_path(request.POST.get("next", "")))
+    response = HttpResponseRedirect(same_site_path(request.POST.get("next", "")) or "/")
     if language in LANGUAGE_CODES:
         if request.user.is_authenticated:
             language_set(user=request.user, language=language)

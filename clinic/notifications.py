@@ -10,10 +10,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from clinic.models import Notification
 from clinic.permissions import membership_of, require_role
+from clinic.redirects import same_site_path
 
 
 def notifications_for(*, actor) -> QuerySet[Notification]:
@@ -48,16 +48,6 @@ def unread_count_subquery() -> Coalesce:
     return Coalesce(Subquery(unread, output_field=IntegerField()), 0)
 
 
-def safe_target(url: str) -> str | None:
-    """`url` if it is a path on this site ("/cases/12/"), else None."""
-    url = (url or "").strip()
-    if not url.startswith("/") or url.startswith("//") or "\\" in url:
-        return None
-    if not url_has_allowed_host_and_scheme(url, allowed_hosts=set(), require_https=False):
-        return None
-    return url
-
-
 def notification_open(*, actor, notification: Notification) -> str:
     """Marks the notification read (if it was not) and returns where to go next."""
     if notification.user_id != actor.pk:
@@ -66,7 +56,7 @@ def notification_open(*, actor, notification: Notification) -> str:
         now = timezone.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
         notification.read_at = now
-    return safe_target(notification.url) or reverse("notifications:list")
+    return same_site_path(notification.url) or reverse("notifications:list")
 
 
 def notifications_mark_all_read(*, actor) -> int:

@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -16,6 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from clinic import two_factor
 from clinic.permissions import role_required
+from clinic.redirects import same_site_path
 
 
 class CodeForm(forms.Form):
@@ -48,10 +48,7 @@ class SavedCodesForm(forms.Form):
 
 
 def _next_url(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return ""
+    return same_site_path(request.POST.get("next") or request.GET.get("next") or "") or ""
 
 
 def _gated(request) -> bool:

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from clinic.context_processors import navigation
 from clinic.models import Membership, Notification
-from clinic.notifications import safe_target, unread_count_subquery
+from clinic.notifications import unread_count_subquery
+from clinic.redirects import same_site_path as safe_target
 
 Role = Membership.Role
 LIST = reverse("notifications:list")
