@@ -9,7 +9,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 # Without REDIS_URL, `make run` also starts the embedded broker (clinic/embedded_broker.py).
 RUN_PROCESSES := $(if $(REDIS_URL),web worker beat,broker web worker beat)
 
-.PHONY: run test lint format migrations-check clean backup restore load audit messages
+.PHONY: run test lint format migrations-check clean backup restore load audit messages bench serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,9 +36,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# In TEST_WORKERS processes (pytest-xdist), each on its own test database and Redis database:
+# worker N on REDIS_URL's number plus N (tests/conftest.py). PYTEST_ARGS="-n 0" runs in one process.
+TEST_WORKERS ?= 2
 test: $(VENV)/.dev-installed node_modules/.installed
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		$(BIN)/pytest $(PYTEST_ARGS)
+		$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -78,3 +81,35 @@ clean:
 # 60 s (locust headless). A benchmark, not a test: see benchmarks/load.py.
 load: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/load.py $(LOAD_ARGS)
+
+# A production-shaped run (docs/deploy.md): clinic.settings.production on the PostgreSQL and Redis
+# of DATABASE_URL and REDIS_URL (SECRET_KEY and ALLOWED_HOSTS too; see .env.example). Migrates,
+# collects the static files into STATIC_ROOT, then runs Procfile.production under honcho: gunicorn
+# (WEB_CONCURRENCY workers on PORT), a worker for the reminders queue, one for the default queue,
+# and beat. Ctrl-C or SIGTERM stops them all. SERVE_SETTINGS names another settings module; on
+# every machine but one, SERVE_PROCESSES="web reminders worker" (there is exactly one beat).
+# Only the environment counts: honcho is told not to read a .env file, which migrate would not see.
+SERVE_SETTINGS ?= clinic.settings.production
+SERVE_PROCESSES ?= web reminders worker beat
+# make dies at once on a SIGTERM sent to it alone (a supervisor that signals only its main process):
+# honcho, its child, then gets a SIGTERM of its own (Linux's parent-death signal, util-linux setpriv)
+# and stops the rest, instead of leaving them running.
+PDEATHSIG = $(if $(shell command -v setpriv),setpriv --pdeathsig TERM)
+serve: $(VENV)/.run-installed
+	DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) $(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	PATH="$(CURDIR)/$(BIN):$$PATH" DJANGO_SETTINGS_MODULE=$(SERVE_SETTINGS) PORT=$(PORT) \
+		exec $(PDEATHSIG) $(BIN)/honcho --env /dev/null --procfile Procfile.production start $(SERVE_PROCESSES)
+
+# Issue 9: each page's server time on the scale data beside Django's admin change list and the
+# page's bare SQL (benchmarks/bench.py), then the HTTP load run under gunicorn (benchmarks/http_load.py,
+# Debian's wrk). Loads `seed_scale --clients $(BENCH_CLIENTS)` into BENCH_DATABASE_URL on the first
+# run (about 3 minutes for 100,000). Results in benchmarks/results/; fails when a page misses its budget.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/amparo_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
+BENCH_CLIENTS ?= 100000
+bench: $(VENV)/.dev-installed
+	@export DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL); status=0; \
+	$(BIN)/python benchmarks/bench.py --clients $(BENCH_CLIENTS) $(BENCH_ARGS) || status=$$?; \
+	[ $$status -le 1 ] && { $(BIN)/python benchmarks/http_load.py $(HTTP_LOAD_ARGS) || status=$$?; }; \
+	exit $$status

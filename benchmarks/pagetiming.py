@@ -51,3 +51,19 @@ def report(name: str, title: str, rows: dict, budget_ms: float, extra: dict) -> 
     (RESULTS / f"{name}.md").write_text(text)
     (RESULTS / f"{name}.json").write_text(json.dumps({**extra, "database": connection.vendor, "pages": rows}, indent=2))
     return all(row["p95_ms"] < budget_ms for row in rows.values())
+
+
+def busiest_lead(clinic) -> int | None:
+    """The attorney who leads the most of the clinic's cases: the heaviest "my cases"."""
+    from django.db.models import Count
+
+    from cases.models import CaseAssignment
+
+    leads = CaseAssignment.objects.filter(case__clinic=clinic, role=CaseAssignment.Role.LEAD)
+    return (
+        leads.values("user_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "user_id")
+        .values_list("user_id", flat=True)
+        .first()
+    )

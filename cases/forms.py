@@ -242,11 +242,13 @@ class _NoneFirst(ModelChoiceIterator):
     """The choices with the field's "none" choice after the empty choice, still lazy."""
 
     def __iter__(self):
-        choices = super().__iter__()
         if self.field.empty_label is not None:
-            yield next(choices)
+            yield ("", self.field.empty_label)
         yield (self.field.none_value, self.field.none_label)
-        yield from choices
+        # The short list in one query: Django's iterator() would open a server-side cursor, three
+        # round trips to PostgreSQL (DECLARE, FETCH, CLOSE) for a dozen rows.
+        for record in self.queryset.all():
+            yield self.choice(record)
 
     def __len__(self):
         return super().__len__() + 1

@@ -6,6 +6,7 @@ Domain facts with sources: ../shared/domain-rules.md (section 2 for the claim, h
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
 
@@ -180,6 +181,10 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def get_absolute_url(self) -> str:
+        # Cheaper on a list of 50 rows than the {% url %} tag, which resolves its arguments each time.
+        return reverse("cases:case-detail", args=[self.pk])
 
     @property
     def is_closed(self) -> bool:

@@ -4,7 +4,7 @@ see: 404). Each page runs a fixed number of queries, whatever the size of the ca
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -31,11 +31,20 @@ DECISIONS = {"granted": GRANTED, "denied": DENIED, "other": OTHER, "decided": (*
 
 
 def _lead_assignments() -> Prefetch:
+    leads = CaseAssignment.objects.filter(role=CaseAssignment.Role.LEAD).select_related("user")
     return Prefetch(
         "assignments",
-        queryset=CaseAssignment.objects.filter(role=CaseAssignment.Role.LEAD).select_related("user"),
+        queryset=leads.only("case_id", "role", "user__first_name", "user__last_name", "user__username"),
         to_attr="lead_assignments",
     )
+
+
+# The columns the case list shows or pages by: a row of every column of the case, its client and
+# its court cost more to build than to render (benchmarks/bench.py).
+LIST_COLUMNS = (
+    "clinic_id", "number", "year", "sequence", "process", "status", "opened_on", "client_id", "court_id",
+    "client__given_names", "client__paternal_surname", "client__maternal_surname", "court__code",
+)  # fmt: skip
 
 
 def _next_hearing() -> Subquery:
@@ -79,6 +88,7 @@ def case_list(*, actor, filters: dict, after: str = "") -> CasePage:
     page = list(
         cases.filter(_after(order, after))
         .select_related("client", "court")
+        .only(*LIST_COLUMNS)
         .annotate(next_hearing=_next_hearing())
         .prefetch_related(_lead_assignments())
         .order_by(*order)[: CASES_PER_PAGE + 1]
@@ -187,11 +197,15 @@ def case_overview(*, actor, pk: int) -> Case:
     cases = (
         cases_visible_to(actor).select_related("client", "court", "claim", "closed_by").prefetch_related(*prefetches)
     )
+    case = get_object_or_404(cases, pk=pk)
+    case.clinic = membership.clinic  # the actor's own, already loaded (cases_visible_to keeps to it)
     if confidential:
-        cases = cases.annotate(
-            incident_count=Count("claim__incidents", distinct=True), evidence_count=Count("evidence", distinct=True)
-        )
-    return get_object_or_404(cases, pk=pk)
+        # Counted on their own: as COUNT(DISTINCT) in the case's query, over a join of both tables,
+        # they made it the page's slowest query (10 ms for a case with many of each, benchmarks/bench.py).
+        claim = getattr(case, "claim", None)
+        case.incident_count = claim.incidents.count() if claim else 0
+        case.evidence_count = case.evidence.count()
+    return case
 
 
 def case_get(*, actor, pk: int, write: bool = False, confidential: bool = False) -> Case:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -112,6 +113,10 @@ class Client(PersonNameMixin):
             # The client list, in name order, paged by keyset (sort_name, id).
             models.Index(fields=["clinic", "sort_name", "id"], name="clients_client_list"),
         ]
+
+    def get_absolute_url(self) -> str:
+        # Cheaper on a list of 50 rows than the {% url %} tag, which resolves its arguments each time.
+        return reverse("clients:client-detail", args=[self.pk])
 
     @property
     def a_number_display(self) -> str:

@@ -4,14 +4,14 @@ Another user's notification answers 404, like another clinic's record. A notific
 followed only if it is a relative address on this site, never to another host (no open redirect).
 """
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import IntegerField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import Notification
+from clinic.models import Membership, Notification
 from clinic.permissions import membership_of, require_role
 from clinic.redirects import same_site_path
 
@@ -34,18 +34,18 @@ def unread_count(user) -> int:
     return Notification.objects.unread().filter(user=user, clinic_id=membership.clinic_id).count()
 
 
-def unread_count_subquery() -> Coalesce:
+def unread_count_subquery() -> RawSQL:
     """For annotating a Membership query: its user's unread count in its clinic. ClinicMiddleware
-    asks for it with the membership it loads on every request, so the bell costs no query of its own."""
-    unread = (
-        Notification.objects.unread()
-        .filter(user=OuterRef("user_id"), clinic=OuterRef("clinic_id"))
-        .order_by()
-        .values("user")
-        .annotate(count=Count("pk"))
-        .values("count")
+    asks for it with the membership it loads on every request, so the bell costs no query of its own.
+    Written as SQL text: the same count as an ORM subquery took about 3 ms of CPU to compile on
+    every page (benchmarks/bench.py), twice the cost of the whole membership query without it."""
+    notification, membership = Notification._meta.db_table, Membership._meta.db_table
+    return RawSQL(  # noqa: S611  (table names from the models, no input)
+        f"SELECT count(*) FROM {notification} WHERE {notification}.user_id = {membership}.user_id"  # noqa: S608
+        f" AND {notification}.clinic_id = {membership}.clinic_id AND {notification}.read_at IS NULL",
+        [],
+        output_field=IntegerField(),
     )
-    return Coalesce(Subquery(unread, output_field=IntegerField()), 0)
 
 
 def notification_open(*, actor, notification: Notification) -> str:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONE, SELF
+from kombu import Queue
 
 from clinic.settings.env import (
     env_bool,
@@ -217,6 +218,17 @@ CACHES = {
         "TIMEOUT": 60 * 60,
     },
 }
+# Redis behind Sentinel (docs/deploy.md): REDIS_URL lists the sentinels, Celery's way
+# (sentinel://:password@host1:26379/0;sentinel://:password@host2:26379/0), and REDIS_SENTINEL_MASTER
+# names the master they watch. Broker and cache both ask the sentinels, so both follow a failover.
+if REDIS_URL.startswith("sentinel://"):
+    _sentinel_options = {"master_name": env_str("REDIS_SENTINEL_MASTER")}
+    if _sentinel_password := env_str("REDIS_SENTINEL_PASSWORD", ""):  # the sentinels' own, if they ask
+        _sentinel_options["sentinel_kwargs"] = {"password": _sentinel_password}
+    CELERY_BROKER_TRANSPORT_OPTIONS = _sentinel_options
+    # A list, so that Django keeps the ";" that separates the sentinels (it splits a string on it).
+    CACHES["default"]["LOCATION"] = [REDIS_URL]
+    CACHES["default"]["OPTIONS"] = {"pool_class": "clinic.redis_sentinel.SentinelPool", **_sentinel_options}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_IGNORE_RESULT = True
@@ -230,6 +242,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Two queues, so that a long client import or dashboard recount never holds up a reminder:
+# "reminders" carries only what is routed to it below (reminders, digests, invitations and beat's
+# heartbeat, so /healthz watches that very path); everything else goes to "celery", the default.
+# A worker started without -Q (make run, the reliability tests) consumes both; `make serve` runs
+# one worker for each (Procfile.production).
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("reminders")]
+CELERY_TASK_ROUTES = {
+    "cases.tasks.*": {"queue": "reminders"},
+    "clinic.tasks.heartbeat": {"queue": "reminders"},
+    "clinic.tasks.send_staff_invitation": {"queue": "reminders"},
+}
 HEARTBEAT_INTERVAL_SECONDS = env_int("HEARTBEAT_INTERVAL_SECONDS", 30, minimum=1)
 # /healthz calls beat stale when the last heartbeat is older than this.
 HEARTBEAT_STALE_AFTER = timedelta(seconds=HEARTBEAT_INTERVAL_SECONDS * 4)

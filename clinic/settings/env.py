@@ -14,7 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 _DATABASE_ENGINES = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}
-_BROKER_SCHEMES = {"redis", "rediss", "redis+socket"}
+_BROKER_SCHEMES = {"redis", "rediss", "redis+socket", "sentinel"}
 
 
 def _masked(url: str) -> str:
@@ -83,7 +83,9 @@ def env_broker_url(name: str, default: str) -> str:
     url = env_str(name, default)
     scheme = urlsplit(url).scheme
     if scheme not in _BROKER_SCHEMES:
-        raise ImproperlyConfigured(f"{name} must be a redis://, rediss:// or redis+socket:// URL, not {_masked(url)}.")
+        raise ImproperlyConfigured(
+            f"{name} must be a redis://, rediss://, redis+socket:// or sentinel:// URL, not {_masked(url)}."
+        )
     return url
 
 

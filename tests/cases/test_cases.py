@@ -219,11 +219,10 @@ def test_the_overview_runs_fixed_queries_whatever_the_size_of_the_case(
             case=case, kind="master", court=case.court, time_zone="America/Chicago",
             starts_at=timezone.now() + timedelta(days=day + 1),
         )  # fmt: skip
-    # session, user, membership, case (+client, court, claim) with counts, family, team (also
-    # the header's lead and the right to change), hearings, relief, deadlines, notes; the deadline
-    # panel's deadlines with their rules, and its events; the audit event of the look (its clinic
-    # and the insert)
-    with django_assert_num_queries(13):
+    # session, user, membership, case (+client, court, claim), its incident and evidence counts,
+    # family, team (also the header's lead and the right to change), hearings, relief, notes; the
+    # deadline panel's deadlines with their rules, its clock stops and events; the audit event
+    with django_assert_num_queries(14):
         page = client.get(url)
     html = page.content.decode()
     assert "Note 7" in html

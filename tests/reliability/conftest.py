@@ -152,7 +152,8 @@ class Worker:
 
 @pytest.fixture(scope="module")
 def broker():
-    """The Redis database of REDIS_URL, emptied: only this one is ever flushed."""
+    """The Redis database of REDIS_URL (under pytest-xdist, this worker's own: tests/conftest.py),
+    emptied: only this one is ever flushed."""
     client = redis.Redis.from_url(settings.REDIS_URL)
     client.flushdb()
     yield client
