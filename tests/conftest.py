@@ -28,6 +28,7 @@ WHOLE_MODULES = {
     "tests/ops/test_backup.py",  # databases named after DATABASE_URL (not the worker), seeded in 40 s
     "tests/clinic/test_served_headers.py",  # collectstatic into the one STATIC_ROOT, then a gunicorn
     "tests/clients/test_conflict_quality.py",  # 4,500 seeded names
+    "tests/ops/test_object_storage.py",  # moto's S3 server
 }
 
 
