@@ -4,13 +4,14 @@ see: 404). Each page runs a fixed number of queries, whatever the size of the ca
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cases.access import case_for_user, cases_visible_to, sees_confidential
-from cases.models import Case, CaseAssignment, CaseNote, Deadline, Hearing, ReliefApplication
+from cases.models import Case, CaseAssignment, CaseNote, Deadline, Evidence, HarmIncident, Hearing, ReliefApplication
 from clinic.dashboard_counts import DENIED, GRANTED, OTHER
 from clinic.permissions import require_role
 
@@ -179,33 +180,37 @@ def case_overview(*, actor, pk: int) -> Case:
     cases/deadline_selectors.py). Intake staff get no notes, deadlines, relief or claim."""
     membership = require_role(actor)
     confidential = sees_confidential(membership)
-    now = timezone.now()
-    prefetches = [
-        "included_family",
-        Prefetch("assignments", queryset=CaseAssignment.objects.select_related("user")),
-        Prefetch(
-            "hearings",
-            queryset=Hearing.objects.filter(starts_at__gte=now).select_related("court")[:UPCOMING_SHOWN],
-            to_attr="upcoming",
-        ),
-    ]
+    prefetches = ["included_family", Prefetch("assignments", queryset=CaseAssignment.objects.select_related("user"))]
     if confidential:
-        prefetches += [
-            Prefetch("relief_applications", queryset=ReliefApplication.objects.order_by("id")),
-            Prefetch("notes", queryset=CaseNote.objects.select_related("author")[:NOTES_SHOWN], to_attr="latest_notes"),
-        ]
+        prefetches.append(Prefetch("relief_applications", queryset=ReliefApplication.objects.order_by("id")))
     cases = (
         cases_visible_to(actor).select_related("client", "court", "claim", "closed_by").prefetch_related(*prefetches)
     )
     case = get_object_or_404(cases, pk=pk)
     case.clinic = membership.clinic  # the actor's own, already loaded (cases_visible_to keeps to it)
+    # The first few of one case, each a query of its own: a sliced Prefetch is written as a window
+    # function, which cost more to build than these two queries to run (benchmarks/bench.py).
+    case.upcoming = list(case.hearings.filter(starts_at__gte=timezone.now()).select_related("court")[:UPCOMING_SHOWN])
     if confidential:
-        # Counted on their own: as COUNT(DISTINCT) in the case's query, over a join of both tables,
-        # they made it the page's slowest query (10 ms for a case with many of each, benchmarks/bench.py).
-        claim = getattr(case, "claim", None)
-        case.incident_count = claim.incidents.count() if claim else 0
-        case.evidence_count = case.evidence.count()
+        case.latest_notes = list(case.notes.select_related("author")[:NOTES_SHOWN])
+        case.incident_count, case.evidence_count = _claim_counts(case)
     return case
+
+
+def _claim_counts(case: Case) -> tuple[int, int]:
+    """The case's incidents and evidence: two small counts in one round trip, as SQL text. As
+    COUNT(DISTINCT) in the case's query, over a join of both tables, they made it the page's slowest
+    query, and as two ORM counts they cost more to build than to run (benchmarks/bench.py). Keyed by
+    the case just read for the actor's clinic and by its claim, so nothing of another clinic counts."""
+    claim = getattr(case, "claim", None)
+    incident, evidence = HarmIncident._meta.db_table, Evidence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM {incident} WHERE claim_id = %s),"  # noqa: S608 (table names from the models)
+            f" (SELECT count(*) FROM {evidence} WHERE case_id = %s)",
+            [claim.pk if claim else None, case.pk],
+        )
+        return cursor.fetchone()
 
 
 def case_get(*, actor, pk: int, write: bool = False, confidential: bool = False) -> Case:

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -10,6 +9,7 @@ from clients import names
 from clients.identifiers import format_a_number, format_phone
 from clinic.models import Clinic
 from clinic.scoping import ClinicScopedManager, ClinicScopedQuerySet
+from clinic.urls_fast import record_url
 
 
 class Language(models.TextChoices):
@@ -115,8 +115,8 @@ class Client(PersonNameMixin):
         ]
 
     def get_absolute_url(self) -> str:
-        # Cheaper on a list of 50 rows than the {% url %} tag, which resolves its arguments each time.
-        return reverse("clients:client-detail", args=[self.pk])
+        # Cheap on a list of 50 rows: reversed once per process (clinic.urls_fast).
+        return record_url("clients:client-detail", self.pk)
 
     @property
     def a_number_display(self) -> str:

@@ -71,19 +71,9 @@ class ClinicMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        membership = None
-        if request.user.is_authenticated:
-            membership = (
-                Membership.objects.select_related("clinic")
-                # The bell's unread count, in the same query (clinic.context_processors).
-                .annotate(unread_notifications=unread_count_subquery())
-                # Whether the second step is due (clinic.two_factor), in the same query.
-                .annotate(has_two_factor=has_two_factor_sql())
-                .filter(user=request.user)
-                .first()
-            )
-            if membership is not None:
-                request.user.membership = membership
+        membership = _membership(request.user) if request.user.is_authenticated else None
+        if membership is not None:
+            request.user.membership = membership
         request.membership = membership
         request.clinic = membership.clinic if membership else None
         if request.clinic is not None:
@@ -92,3 +82,21 @@ class ClinicMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+def _membership(user) -> Membership | None:
+    """The user's membership with its clinic, the bell's unread count and whether there is an
+    authenticator. clinic.backends.MemberBackend loaded all of it with the user; a user from
+    elsewhere (another backend) costs one query."""
+    if hasattr(user, "has_two_factor"):
+        membership = getattr(user, "membership", None)  # None: no clinic (a platform admin)
+        if membership is not None:
+            membership.unread_notifications = user.unread_notifications
+            membership.has_two_factor = user.has_two_factor
+        return membership
+    return (
+        Membership.objects.select_related("clinic")
+        .annotate(unread_notifications=unread_count_subquery(), has_two_factor=has_two_factor_sql())
+        .filter(user=user)
+        .first()
+    )

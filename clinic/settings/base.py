@@ -129,7 +129,8 @@ AUTH_USER_MODEL = "clinic.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes first, so a locked-out account is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend's passwords; the session's user comes back with its membership in one query.
+    "clinic.backends.MemberBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -151,6 +152,9 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 # after 12 hours whatever happens.
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# Every request reads its session: from the shared Redis cache, with PostgreSQL behind it, so that a
+# session outlives a flushed cache and any web machine reads any session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "clinic.views.csrf_failure"

@@ -312,9 +312,9 @@ def test_the_list_runs_fixed_queries_whatever_the_number_of_cases(
         relief(case, "withholding", "granted", date(2026, 1, 1))
     params = {"relief": "asylum", "decision": "granted", "fiscal_year": 2026, "status": "all", "court": dallas.pk}
     boss.get(LIST, params)  # the courts in use into the cache
-    # session, user, two-factor device, membership, the chosen court, count, page, leads, the
-    # attorneys and courts of the filters
-    with django_assert_num_queries(10):
+    # user with membership (the session comes from the cache), two-factor device, the chosen court,
+    # count, page, leads, the attorneys and courts of the filters
+    with django_assert_num_queries(8):
         page = boss.get(LIST, params).context["page"]
     assert page.total == matching
 

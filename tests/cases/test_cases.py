@@ -150,9 +150,9 @@ def test_the_case_list_filters_sorts_and_runs_fixed_queries(
     services.case_open(actor=supervisor, client=principal, data={"process": "affirmative"}, lead_attorney=supervisor)
     client = as_user(supervisor)
     client.get(reverse("cases:case-list"))
-    # session, user, two-factor device, membership, the attorneys and courts of the filters, count,
-    # page, leads
-    with django_assert_num_queries(9):
+    # user with membership (the session comes from the cache), two-factor device, the attorneys and
+    # courts of the filters, count, page, leads
+    with django_assert_num_queries(7):
         page = client.get(reverse("cases:case-list")).context["page"]
     assert page.total == 13
     affirmative = client.get(reverse("cases:case-list"), {"process": "affirmative"}).context["page"]
@@ -219,10 +219,11 @@ def test_the_overview_runs_fixed_queries_whatever_the_size_of_the_case(
             case=case, kind="master", court=case.court, time_zone="America/Chicago",
             starts_at=timezone.now() + timedelta(days=day + 1),
         )  # fmt: skip
-    # session, user, membership, case (+client, court, claim), its incident and evidence counts,
-    # family, team (also the header's lead and the right to change), hearings, relief, notes; the
-    # deadline panel's deadlines with their rules, its clock stops and events; the audit event
-    with django_assert_num_queries(14):
+    # user with membership (the session comes from the cache), case (+client, court, claim), its
+    # incident and evidence counts (one query), family, team (also the header's lead and the right
+    # to change), hearings, relief, notes; the deadline panel's deadlines with their rules, its
+    # clock stops and events; the audit event
+    with django_assert_num_queries(11):
         page = client.get(url)
     html = page.content.decode()
     assert "Note 7" in html

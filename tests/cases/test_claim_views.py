@@ -495,15 +495,15 @@ def test_the_claim_page_runs_a_fixed_number_of_queries(as_user, attorney, case, 
     client = as_user(attorney)
     url = reverse("cases:claim", args=[case.pk])
     client.get(url)  # the first request after signing in also writes the session
-    # session, user, membership with clinic, the case with client and court, its team with their
-    # users, the claim, its incidents, the adverse parties they name, the persecutors, the bars,
-    # the clinic and the audit event of this view
-    with django_assert_num_queries(12):
+    # user with membership and clinic (the session comes from the cache), the case with client and
+    # court, its team with their users, the claim, its incidents, the adverse parties they name, the
+    # persecutors, the bars, the clinic and the audit event of this view
+    with django_assert_num_queries(10):
         client.get(url)
     for _number in range(6):
         add_incident()
     claim_services.claim_set_persecutors(actor=attorney, case=case, persecutor_type="both", persecutors=parties)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         page = client.get(url)
     assert page.context["page"].inaction_count == 7
     assert len(page.context["page"].persecutors) == 2

@@ -247,9 +247,10 @@ def _many_documents(case, attorney, count: int, incidents: int) -> None:
         make_exhibit(add_document(case, attorney, f"doc{n}.pdf", title=f"Document {n}", links=links), attorney)
 
 
-# Every request: session, user, membership with its clinic (middleware); the case with its client and
-# court; the team and the lead's user (case_page); whether the attorney is on the case (can_change).
-PER_REQUEST = 7
+# Every request: the user with membership and clinic (clinic.backends; the session comes from the
+# cache); the case with its client and court; the team and the lead's user (case_page); whether the
+# attorney is on the case (can_change).
+PER_REQUEST = 5
 LOOK = 2  # the audit event of the look: its clinic, the insert
 MATRIX_QUERIES = PER_REQUEST + LOOK + 3  # claim, incidents, links with their evidence
 # claim and incidents (upload form), documents, their links with incidents

@@ -357,15 +357,15 @@ def test_the_list_runs_a_fixed_number_of_queries(as_user, attorney, case, django
     client, url = as_user(attorney), reverse("cases:hearings", args=[case.pk])
     client.get(url)  # the first request of a session records its activity (a session write)
     schedule(attorney, case, winter_day())
-    # 1 the session, 2 the user, 3 the membership and clinic, 4 the case with its client and court,
-    # 5 the hearings with their court, 6 the team and 7 the lead's user (the header), 8 whether the
-    # attorney is on the case (may they change it), 9-10 the audit event of the look (its clinic,
-    # the insert).
-    with django_assert_num_queries(10):
+    # 1 the user with membership and clinic (the session comes from the cache), 2 the case with its
+    # client and court, 3 the hearings with their court, 4 the team and 5 the lead's user (the
+    # header), 6 whether the attorney is on the case (may they change it), 7-8 the audit event of
+    # the look (its clinic, the insert).
+    with django_assert_num_queries(8):
         client.get(url)
     for days in range(1, 12):
         schedule(attorney, case, winter_day() + timedelta(days=days), court=court("SAI" if days % 2 else "DAL"))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         assert len(client.get(url).context["upcoming"]) == 12
 
 

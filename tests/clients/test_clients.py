@@ -121,7 +121,7 @@ def test_the_list_pages_by_keyset_in_name_order(as_user, intake_user, django_ass
     first = client.get(reverse("clients:client-list")).context["page"]
     assert len(first.clients) == 50
     sort_name, pk = first.next_after
-    with django_assert_num_queries(4):  # session, user, membership with clinic, one page
+    with django_assert_num_queries(2):  # user with membership and clinic (session: cache), one page
         second = client.get(reverse("clients:client-list"), {"after_name": sort_name, "after_id": pk}).context["page"]
     assert second.clients[0].given_names == "Persona 050"
     third = client.get(
@@ -150,9 +150,9 @@ def test_the_detail_page_is_audited_and_runs_fixed_queries(
     client.get(reverse("clients:client-detail", args=[client_record.pk]))
     for number in range(5):
         services.alias_add(actor=attorney, client=client_record, kind="alias", name=f"Alias {number}")
-    # session, user, membership, client with creator and walk-in, family, adverse parties,
-    # aliases, addresses, the client's cases with their leads, the audit event of this view
-    with django_assert_num_queries(10):
+    # user with membership (session: cache), client with creator and walk-in, family, adverse
+    # parties, aliases, addresses, the client's cases with their leads, the audit event of this view
+    with django_assert_num_queries(8):
         page = client.get(reverse("clients:client-detail", args=[client_record.pk]))
     assert page.status_code == 200
     views = AuditEvent.objects.filter(

@@ -253,14 +253,14 @@ def test_the_context_processor_costs_nothing_for_visitors(db, django_assert_num_
 
 
 def test_a_page_adds_no_query_for_the_bell(as_user, attorney, django_assert_num_queries):
-    """The count comes with the membership ClinicMiddleware loads on every request."""
+    """The count comes with the user and membership loaded on every request (clinic.backends)."""
     notify(attorney)
     notify(attorney)
     client = as_user(attorney)
     client.get(reverse("notifications:list"))
-    # session, user, membership with clinic and the unread count; the list: its count, its rows,
-    # whether any is unread (for "Mark all read"). Nothing for the bell.
-    with django_assert_num_queries(6) as captured:
+    # user with membership, clinic and the unread count (the session comes from the cache); the
+    # list: its count, its rows, whether any is unread (for "Mark all read"). Nothing for the bell.
+    with django_assert_num_queries(4) as captured:
         response = client.get(LIST)
     assert "2 unread notifications" in response.text
     membership_sql = [q["sql"] for q in captured.captured_queries if "clinic_membership" in q["sql"]]

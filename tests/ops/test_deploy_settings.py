@@ -60,8 +60,9 @@ def test_it_takes_a_private_acl_and_refuses_a_public_one():
 
 def test_web_processes_keep_no_state_of_their_own():
     settings = production_settings()
-    # Sessions in PostgreSQL, the cache (import progress) in Redis: any machine answers any request.
-    assert settings["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    # Sessions in PostgreSQL read through the shared Redis cache, the cache (import progress) in
+    # Redis: any machine answers any request.
+    assert settings["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
     assert settings["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 
 
