@@ -1,5 +1,7 @@
 """Thin views: a scoped lookup, a form, a service, a redirect."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -46,13 +48,17 @@ def intake_desk(request):
     period = request.GET.get("period") if request.GET.get("period") in QUEUE_PERIODS else "today"
     queue = selectors.walk_in_queue(actor=request.user, period=period, today=today)
     counts = selectors.walk_in_counts(actor=request.user, today=today)
-    shown_closed = sum(1 for entry in queue if not entry.walk_in.is_open)
+    shown_closed = sum(1 for entry in queue if not entry.is_open)
+    first = today if period == "today" else selectors.week_start(today)
+    last = today if period == "today" else first + timedelta(days=6)
     context = {
         "today": today,
         "period": period,
         "queue": queue,
         "counts": counts,
         "closed_not_shown": counts[f"closed_{period}"] - shown_closed,
+        # The closed ones not listed are on the walk-in list of the same days, a page at a time.
+        "walk_in_list_url": walk_in_list_url(first=first, last=last),
     }
     return render(request, "clients/intake_desk.html", context)
 

@@ -179,9 +179,9 @@ def test_the_page_runs_a_fixed_number_of_queries(as_user, intake_user, clinic, c
     for n in range(count):
         walk_in(clinic, at(MONDAY, 8) + timedelta(minutes=n), Status.ACCEPTED if n % 3 == 0 else Status.WAITING)
     client = as_user(intake_user)
-    # Session, user, membership (with the clinic), count of the rows, the page of rows; then the
-    # session's new expiry (a savepoint, the update, its release).
-    with django_assert_num_queries(8):
+    # User with membership and clinic (the session comes from the cache), count of the rows, the
+    # page of rows; then the session's new expiry (a savepoint, the update, its release).
+    with django_assert_num_queries(6):
         page = client.get(URL, {"week": MONDAY.isoformat()})
     assert len(listed(page)) == count
 

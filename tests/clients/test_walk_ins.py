@@ -5,6 +5,8 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape
 
 from clients import services
 from clients.models import Client, ConflictCheck, WalkIn
@@ -107,7 +109,7 @@ def test_the_queue_puts_the_most_urgent_first(as_user, intake_user):
     declined = log(intake_user, "Declined", detained=True)
     services.walk_in_set_status(actor=intake_user, walk_in=declined, status=WalkIn.Status.DECLINED)
     page = as_user(intake_user).get(reverse("clients:intake-desk"))
-    assert [entry.walk_in.given_names for entry in page.context["queue"]] == ["Detained", "Soon", "Calm", "Declined"]
+    assert [entry.name for entry in page.context["queue"]] == ["Detained", "Soon", "Calm", "Declined"]
     html = page.content.decode()
     assert "One-year deadline in" in html
     assert "Detained" in html
@@ -119,8 +121,9 @@ def test_the_queue_runs_a_fixed_number_of_queries(as_user, intake_user, django_a
     client.get(reverse("clients:intake-desk"))
     for number in range(25):
         log(intake_user, f"Person {number}", detained=number % 3 == 0)
-    # session, user, membership with clinic, open walk-ins, the latest closed ones, the counts
-    with django_assert_num_queries(6):
+    # user with membership and clinic (the session comes from the cache), open walk-ins, the latest
+    # closed ones, the counts
+    with django_assert_num_queries(4):
         page = client.get(reverse("clients:intake-desk") + "?period=week")
     assert len(page.context["queue"]) == 25
 
@@ -131,7 +134,7 @@ def test_the_week_view_counts_from_monday_in_the_clinics_zone(as_user, intake_us
     log(intake_user, "Last week", arrived_at=last_week)
     log(intake_user, "This week")
     page = as_user(intake_user).get(reverse("clients:intake-desk") + "?period=week")
-    assert [entry.walk_in.given_names for entry in page.context["queue"]] == ["This week"]
+    assert [entry.name for entry in page.context["queue"]] == ["This week"]
 
 
 def test_walk_in_volume_per_week(intake_user):
@@ -261,7 +264,53 @@ def test_a_busy_week_lists_every_open_walk_in_and_the_latest_closed_ones(as_user
         WalkIn.objects.create(clinic=clinic, given_names=f"Closed {number}", status=WalkIn.Status.DECLINED)
     log(intake_user, "Open one")
     page = as_user(intake_user).get(reverse("clients:intake-desk"))
-    names = [entry.walk_in.given_names for entry in page.context["queue"]]
+    names = [entry.name for entry in page.context["queue"]]
     assert names[0] == "Open one"
     assert len(names) == 4
     assert "2 more closed walk-ins" in page.content.decode()
+
+
+def test_the_footer_links_to_every_walk_in_of_the_same_days(as_user, intake_user, clinic, monkeypatch):
+    from clients import selectors
+
+    monkeypatch.setattr(selectors, "CLOSED_SHOWN", 1)
+    for number in range(3):
+        WalkIn.objects.create(clinic=clinic, given_names=f"Closed {number}", status=WalkIn.Status.NO_SHOW)
+    client = as_user(intake_user)
+    today = timezone.localdate(timezone=clinic.time_zone)
+    monday = today - timedelta(days=today.weekday())
+    for period, query in [("today", f"date_from={today}&date_to={today}"), ("week", f"week={monday}")]:
+        html = client.get(reverse("clients:intake-desk"), {"period": period}).content.decode()
+        link = f"{reverse('clients:walk-in-list')}?{query}"
+        assert f'<a href="{link.replace("&", "&amp;")}">' in html
+        listed = client.get(link).content.decode()
+        assert all(f"Closed {number}" in listed for number in range(3))
+
+
+def test_a_row_shows_when_who_why_how_urgent_and_who_handles_it(as_user, intake_user, clinic):
+    today = timezone.localdate(timezone=clinic.time_zone)
+    walk_in = log(
+        intake_user, "Ana <b>", paternal_surname="Pérez", country_of_nationality="HT", preferred_language="es",
+        reason=WalkIn.Reason.COURT, next_hearing_date=today + timedelta(days=3),
+    )  # fmt: skip
+    html = as_user(intake_user).get(reverse("clients:intake-desk"), {"period": "week"}).content.decode()
+    arrived = date_format(timezone.localtime(walk_in.arrived_at, clinic.time_zone), "D j M, H:i")
+    row = html[html.index('<tr class="queue-row-danger">') :].split("</tr>")[0]
+    assert f'<td class="text-nowrap">{arrived}</td>' in row
+    url = reverse("clients:walk-in-detail", args=[walk_in.pk])
+    assert f'<a class="fw-semibold" href="{url}">Ana &lt;b&gt; Pérez</a>' in row
+    assert "Spanish · Haiti" in row
+    assert f'title="{date_format(today + timedelta(days=3), "j M Y")}">Hearing in 3 days' in row
+    assert "Court hearing or removal case" in row
+    assert '<span class="badge status-waiting">Waiting</span>' in row
+    assert f'<td class="small">{escape(str(intake_user))}</td>' in row
+
+
+def test_the_queue_reads_in_spanish(as_user, intake_user):
+    intake_user.language = "es"
+    intake_user.save()
+    log(intake_user, "Ana", country_of_nationality="HT", preferred_language="ht", detained=True)
+    html = as_user(intake_user).get(reverse("clients:intake-desk")).content.decode()
+    assert "Criollo haitiano · Haití" in html
+    assert "Detenido" in html
+    assert '<span class="badge status-waiting">En espera</span>' in html
