@@ -5,15 +5,25 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
 from cases import hearing_times
 from cases.access import case_for_user, cases_visible_to
-from cases.models import Case, Hearing
+from cases.models import Case, Hearing, hearing_local_day
+from clinic.urls_fast import record_url
 
 MINE, CLINIC = "mine", "clinic"
 # Entries a day of the month view lists before "+N more" (the week view lists them all).
 MONTH_DAY_LIMIT = 3
+# What a calendar entry shows (templates/cases/calendar_entry.html) and HearingRow needs: a page of
+# a month's entries reads no more.
+CALENDAR_FIELDS = (
+    "case", "kind", "court", "location", "time_zone", "judge", "starts_at", "ends_at", "medium", "result",
+    "case__number", "case__client__given_names", "case__client__paternal_surname", "case__client__maternal_surname",
+    "court__name",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -22,9 +32,19 @@ class HearingRow:
 
     hearing: Hearing
     day: date
-    when: str
     clock: str
     upcoming: bool
+
+    @property
+    def when(self) -> str:
+        # Worked out when a page shows it: a calendar entry shows only the clock.
+        hearing = self.hearing
+        return hearing_times.format_when(hearing.starts_at, hearing.time_zone, hearing.ends_at)
+
+    @property
+    def url(self) -> str:
+        """The hearing on its case's Hearings tab."""
+        return f"{record_url('cases:hearings', self.hearing.case_id)}#hearing-{self.hearing.pk}"
 
     @property
     def needs_result(self) -> bool:
@@ -36,7 +56,6 @@ def hearing_row(hearing: Hearing, now: datetime) -> HearingRow:
     return HearingRow(
         hearing=hearing,
         day=hearing_times.local_day(hearing.starts_at, zone),
-        when=hearing_times.format_when(hearing.starts_at, zone, hearing.ends_at),
         clock=hearing_times.format_clock(hearing.starts_at, zone),
         upcoming=hearing.starts_at >= now,
     )
@@ -61,40 +80,69 @@ def hearing_for_user(*, actor, case_pk: int, pk: int, write: bool = False) -> He
     return hearing
 
 
-def calendar_hearings(
-    *, actor, first_day: date, last_day: date, scope: str, now: datetime
-) -> dict[date, list[HearingRow]]:
-    """The hearings from `first_day` to `last_day` by their day in their own zone, each day in
-    time order. `scope` MINE: cases the actor is assigned to; CLINIC: every case they may see.
-    One query, whatever the number of hearings."""
+def _hearings_on(*, actor, first_day: date, last_day: date, scope: str) -> QuerySet[Hearing]:
+    """The hearings whose day in their own zone is from `first_day` to `last_day`. `scope` MINE:
+    cases the actor is assigned to; CLINIC: every case they may see. The UTC window around the days
+    (any zone's) bounds the index read before each hearing's own day is worked out."""
     start, end = hearing_times.utc_window(first_day, last_day)
     hearings = Hearing.objects.filter(case__in=cases_visible_to(actor), starts_at__gte=start, starts_at__lt=end)
     if scope == MINE:
         hearings = hearings.filter(case__assignments__user=actor)
-    hearings = hearings.select_related("case__client", "court").order_by("starts_at", "id")
+    return hearings.alias(day=hearing_local_day()).filter(day__range=(first_day, last_day))
+
+
+def _rows_by_day(hearings: QuerySet[Hearing], now: datetime) -> dict[date, list[HearingRow]]:
     days: dict[date, list[HearingRow]] = defaultdict(list)
-    for hearing in hearings:
+    for hearing in hearings.select_related("case__client", "court").only(*CALENDAR_FIELDS).order_by("starts_at", "id"):
         row = hearing_row(hearing, now)
-        if first_day <= row.day <= last_day:
-            days[row.day].append(row)
+        days[row.day].append(row)
     return days
+
+
+def calendar_hearings(
+    *, actor, first_day: date, last_day: date, scope: str, now: datetime
+) -> dict[date, list[HearingRow]]:
+    """Every hearing from `first_day` to `last_day` (see _hearings_on) by its day, each day in time
+    order. One query, whatever the number of hearings: for a week."""
+    return _rows_by_day(_hearings_on(actor=actor, first_day=first_day, last_day=last_day, scope=scope), now)
+
+
+def calendar_firsts(
+    *, actor, first_day: date, last_day: date, scope: str, now: datetime, limit: int = MONTH_DAY_LIMIT
+) -> tuple[dict[date, list[HearingRow]], dict[date, int]]:
+    """The first `limit` hearings of each day from `first_day` to `last_day` (see _hearings_on), and
+    how many each day has. A month holds thousands of a clinic's hearings: the database ranks and
+    counts them, and only the few a month page lists are loaded. Two queries."""
+    hearings = _hearings_on(actor=actor, first_day=first_day, last_day=last_day, scope=scope)
+    ranked = (
+        hearings.annotate(
+            on=F("day"),
+            of_day=Window(Count("pk"), partition_by=F("day")),
+            position=Window(RowNumber(), partition_by=F("day"), order_by=("starts_at", "id")),
+        )
+        .filter(position__lte=limit)
+        .order_by()
+    )
+    # Every hearing of a day carries the day's count: the ranked ones are enough to read it.
+    firsts = list(ranked.values_list("pk", "on", "of_day"))
+    totals = {day: total for _pk, day, total in firsts}
+    # The ids come from the visible cases; the scope is kept on this read as on every other.
+    shown = Hearing.objects.filter(pk__in=[pk for pk, _day, _total in firsts], case__in=cases_visible_to(actor))
+    return _rows_by_day(shown, now), totals
 
 
 @dataclass(frozen=True)
 class CalendarDay:
     day: date
+    # The hearings the day lists: all of them in a week, the first MONTH_DAY_LIMIT in a month.
     rows: list[HearingRow]
+    total: int
     is_today: bool
     in_period: bool
-    limit: int | None = None
-
-    @property
-    def shown(self) -> list[HearingRow]:
-        return self.rows if self.limit is None else self.rows[: self.limit]
 
     @property
     def more(self) -> int:
-        return len(self.rows) - len(self.shown)
+        return self.total - len(self.rows)
 
 
 @dataclass(frozen=True)
@@ -115,26 +163,34 @@ class CalendarPage:
 
     @property
     def count(self) -> int:
-        return sum(len(day.rows) for week in self.weeks for day in week if day.in_period)
+        return sum(day.total for week in self.weeks for day in week if day.in_period)
+
+
+def _grid(view: str, anchor: date, first_weekday: int) -> tuple[list[list[date]], date, date]:
+    """The weeks the page draws, and the dates "previous" and "next" go to."""
+    if view == "month":
+        grid = hearing_times.month_weeks(anchor, first_weekday)
+        return grid, hearing_times.add_months(anchor, -1), hearing_times.add_months(anchor, 1)
+    grid = [hearing_times.week_days(anchor, first_weekday)]
+    return grid, grid[0][0] - timedelta(days=7), grid[0][0] + timedelta(days=7)
 
 
 def calendar_page(
     *, actor, view: str, anchor: date, scope: str, today: date, first_weekday: int, now: datetime
 ) -> CalendarPage:
-    """The month (view "month") or week ("week") around `anchor`, each day with its hearings."""
+    """The month (view "month") or week ("week") around `anchor`, each day with its hearings: a
+    week lists them all, a month the first MONTH_DAY_LIMIT of each day and how many more."""
+    grid, previous, following = _grid(view, anchor, first_weekday)
+    window = {"actor": actor, "first_day": grid[0][0], "last_day": grid[-1][-1], "scope": scope, "now": now}
     if view == "month":
-        grid = hearing_times.month_weeks(anchor, first_weekday)
-        previous, following = hearing_times.add_months(anchor, -1), hearing_times.add_months(anchor, 1)
+        days, totals = calendar_firsts(**window)
     else:
-        grid = [hearing_times.week_days(anchor, first_weekday)]
-        previous, following = grid[0][0] - timedelta(days=7), grid[0][0] + timedelta(days=7)
-    days = calendar_hearings(actor=actor, first_day=grid[0][0], last_day=grid[-1][-1], scope=scope, now=now)
-    limit = MONTH_DAY_LIMIT if view == "month" else None
-    weeks = [
-        [
-            CalendarDay(day, days.get(day, []), day == today, view == "week" or day.month == anchor.month, limit)
-            for day in week
-        ]
-        for week in grid
-    ]
+        days = calendar_hearings(**window)
+        totals = {day: len(rows) for day, rows in days.items()}
+
+    def cell(day: date) -> CalendarDay:
+        in_period = view == "week" or day.month == anchor.month
+        return CalendarDay(day, days.get(day, []), totals.get(day, 0), day == today, in_period)
+
+    weeks = [[cell(day) for day in week] for week in grid]
     return CalendarPage(view=view, anchor=anchor, weeks=weeks, previous=previous, next=following)

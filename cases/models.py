@@ -5,8 +5,8 @@ Domain facts with sources: ../shared/domain-rules.md (section 2 for the claim, h
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Func, Q
-from django.db.models.functions import Cast
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Cast, NullIf
 from django.utils.translation import gettext_lazy as _
 from timezone_field import TimeZoneField
 
@@ -491,8 +491,10 @@ class EvidenceLink(models.Model):
 def hearing_local_day() -> Cast:
     """A hearing's day in its own zone, in SQL: `(starts_at AT TIME ZONE time_zone)::date`, as
     cases.hearing_times.local_day works it out in Python. The month calendar counts and ranks each
-    day's hearings by it (cases.hearing_selectors.calendar_firsts)."""
-    at_zone = Func(F("time_zone"), F("starts_at"), function="timezone", output_field=models.DateTimeField())
+    day's hearings by it (cases.hearing_selectors.calendar_firsts). A hearing saved without a zone
+    has no day (NULL), rather than making PostgreSQL refuse the row for the index's sake."""
+    zone = NullIf(F("time_zone"), Value(""))
+    at_zone = Func(zone, F("starts_at"), function="timezone", output_field=models.DateTimeField())
     return Cast(at_zone, models.DateField())
 
 

@@ -2,17 +2,19 @@
 "my hearings" or the clinic's, in a fixed number of queries."""
 
 import re
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import hearing_services, services
-from cases.models import Case
+from cases import hearing_services, hearing_times, services
+from cases.models import Case, Hearing, hearing_local_day
 from clients import services as client_services
 from clinic.models import Membership
-from tests.cases.hearing_data import court, schedule, winter_day
+from tests.cases.hearing_data import court, fall_back, schedule, spring_forward, summer_day, winter_day
 from tests.factories import staff_member
 
 Role = Membership.Role
@@ -110,6 +112,45 @@ def test_a_hearing_is_on_its_day_at_the_court_not_in_utc_or_at_the_clinic(as_use
     assert "08:00 ChST" in response.content.decode()
 
 
+def test_the_database_puts_each_hearing_on_the_day_python_does(case):
+    """The month counts and ranks hearings by their day worked out in SQL; each entry goes on the
+    day worked out in Python. Every half hour of two days around midnight, in winter, in summer and
+    across both changes of the clocks, in zones on either side of the date line."""
+    zones = ["America/Chicago", "America/Los_Angeles", "America/Phoenix", "Pacific/Honolulu", "Pacific/Guam"]
+    starts = [
+        datetime.combine(day, time(0), tzinfo=UTC) + timedelta(minutes=30 * step)
+        for day in (winter_day(), summer_day(), spring_forward(), fall_back())
+        for step in range(-48, 48)
+    ]
+    Hearing.objects.bulk_create(
+        Hearing(case=case, kind=Hearing.Kind.INTERVIEW, time_zone=zone, starts_at=start)
+        for zone in zones
+        for start in starts
+    )
+    days = Hearing.objects.filter(case=case).annotate(day=hearing_local_day())
+    assert days.count() == len(zones) * len(starts)
+    for hearing in days:
+        assert hearing.day == hearing_times.local_day(hearing.starts_at, hearing.time_zone), hearing.starts_at
+
+
+def test_late_hearings_in_chicago_and_los_angeles_are_on_their_own_days(as_user, attorney, intake_user):
+    """Chicago at 23:30 and Los Angeles at 23:30 are both past midnight in UTC, in an order that is
+    not the order of their days; the month puts each on its day, the night the clocks go back too."""
+    chicago = open_case(attorney, intake_user, "Mateo", "CHI")
+    los_angeles = open_case(attorney, intake_user, "Iris", "NLA")
+    for day in (winter_day(), fall_back()):
+        late = [schedule(attorney, chicago, day, time(23, 30)), schedule(attorney, los_angeles, day, time(23, 30))]
+        next_day = day + timedelta(days=1)
+        early = [
+            schedule(attorney, chicago, next_day, time(0, 30)),
+            schedule(attorney, los_angeles, next_day, time(0, 30)),
+        ]
+        response = calendar(as_user(attorney), day=day)
+        assert day_rows(response, day) == late
+        assert day_rows(response, next_day) == early
+        assert (day_cell(response, day).total, day_cell(response, next_day).total) == (2, 2)
+
+
 def test_the_week_holds_the_edges_of_its_days_in_every_zone(as_user, attorney, intake_user):
     sunday = winter_day() - timedelta(days=(winter_day().weekday() + 1) % 7)
     saipan = open_case(attorney, intake_user, "Mateo", "SAI")
@@ -122,6 +163,10 @@ def test_the_week_holds_the_edges_of_its_days_in_every_zone(as_user, attorney, i
     assert outside.pk not in all_hearings(response)
 
 
+def day_cell(response, day: date):
+    return next(cell for week in response.context["page"].weeks for cell in week if cell.day == day)
+
+
 def test_a_busy_day_shows_three_and_how_many_more(as_user, attorney, case):
     for hour in range(8, 13):
         schedule(attorney, case, winter_day(), time(hour, 0))
@@ -129,11 +174,45 @@ def test_a_busy_day_shows_three_and_how_many_more(as_user, attorney, case):
     page = month.content.decode()
     assert "+2 more" in page
     assert f"?view=week&amp;date={winter_day().isoformat()}" in page
-    cell = next(cell for week in month.context["page"].weeks for cell in week if cell.day == winter_day())
-    assert (len(cell.shown), cell.more) == (3, 2)
+    cell = day_cell(month, winter_day())
+    assert ([row.clock for row in cell.rows], cell.more) == (["08:00 CST", "09:00 CST", "10:00 CST"], 2)
+    assert page.count('class="cal-entry') == 3
+    assert "5 hearings and interviews" in page
     week = calendar(as_user(attorney), view="week")
     assert "more" not in re.sub(r"<[^>]+>", "", week.content.decode()).split("Calendar", 1)[1].split("Each hearing")[0]
     assert len(day_rows(week, winter_day())) == 5
+
+
+def test_a_busy_day_lists_first_the_earliest_whatever_their_zone(as_user, attorney, intake_user, case):
+    """A month lists the first three of a day as the week lists them: by the moment they start, so
+    08:30 in Los Angeles (10:30 in Dallas) comes after 10:00 in Dallas."""
+    day = winter_day()
+    chicago = open_case(attorney, intake_user, "Mateo", "CHI")
+    schedule(attorney, case, day, time(11, 0))
+    schedule(attorney, chicago, day, time(8, 30), kind="interview", court=None, time_zone="America/Los_Angeles")
+    schedule(attorney, case, day, time(9, 0))
+    schedule(attorney, chicago, day, time(7, 45))
+    schedule(attorney, case, day, time(10, 0))
+    month = day_cell(calendar(as_user(attorney)), day)
+    week = day_rows(calendar(as_user(attorney), view="week"), day)
+    assert [row.clock for row in month.rows] == ["07:45 CST", "09:00 CST", "10:00 CST"]
+    assert [row.hearing for row in month.rows] == week[:3]
+    assert (month.total, month.more) == (5, 2)
+
+
+def test_the_count_is_of_the_month_not_of_the_days_around_it(as_user, attorney, case):
+    """July never fills whole weeks: the page shows days of June or August, and their hearings, but
+    counts only July's."""
+    response = calendar(as_user(attorney), day=summer_day())
+    page = response.context["page"]
+    spill = page.last_day if page.last_day.month != summer_day().month else page.first_day
+    for clock in (time(8, 0), time(9, 0), time(10, 0), time(11, 0)):
+        schedule(attorney, case, spill, clock)
+    schedule(attorney, case, summer_day())
+    response = calendar(as_user(attorney), day=summer_day())
+    assert (len(day_cell(response, spill).rows), day_cell(response, spill).more) == (3, 1)
+    assert response.context["page"].count == 1
+    assert "1 hearing or interview" in response.content.decode()
 
 
 def test_a_cancelled_hearing_is_struck_through(as_user, attorney, case):
@@ -247,23 +326,35 @@ def test_the_navigation_has_the_calendar_for_case_roles_only(as_user, staff):
 # Queries
 
 
+def hearing_queries(client, **params) -> list[str]:
+    """The queries of hearings a calendar page runs. What the middleware reads for every page (the
+    session, the user, the membership...) is not the calendar's and is left out."""
+    with CaptureQueriesContext(connection) as context:
+        calendar(client, **params)
+    return [query["sql"] for query in context.captured_queries if '"cases_hearing"' in query["sql"]]
+
+
 def test_the_calendar_runs_a_fixed_number_of_queries(
-    as_user, attorney, supervisor, intake_user, case, colleague_case, colleague, django_assert_num_queries
+    as_user, attorney, supervisor, intake_user, case, colleague_case, colleague
 ):
     client = as_user(supervisor)
     client.get(URL)  # the first request of a session records its activity (a session write)
+    # A month: 1 each day's count and first three hearings' ids (none: no second query).
+    assert len(hearing_queries(client)) == 1
     schedule(attorney, case, winter_day())
-    # 1 the session, 2 the user, 3 the session's two-factor device (django-otp), 4 the membership and
-    # clinic (ClinicMiddleware), 5 the hearings with their case, client and court, in the visible
-    # cases, in the window.
-    with django_assert_num_queries(5):
-        assert len(all_hearings(calendar(client))) == 1
+    # ...and 2 those hearings with their case, client and court, still in the visible cases.
+    assert len(hearing_queries(client)) == 2
+    with CaptureQueriesContext(connection) as one:
+        calendar(client)
     for day in range(1, 28):
         lead, target = (attorney, case) if day % 2 else (colleague, colleague_case)
-        schedule(lead, target, winter_day().replace(day=day), time(8 + day % 8, 15))
+        for hour in range(8, 8 + day % 6):
+            schedule(lead, target, winter_day().replace(day=day), time(hour, 15))
     saipan = open_case(attorney, intake_user, "Mateo", "SAI")
     schedule(attorney, saipan, winter_day(), time(7, 0), kind="custody")
-    with django_assert_num_queries(5):
-        assert len(all_hearings(calendar(client))) == 29
-    with django_assert_num_queries(5):
-        calendar(client, view="week")
+    with CaptureQueriesContext(connection) as many:
+        response = calendar(client)
+    assert len(many) == len(one)
+    assert response.context["page"].count == sum(day % 6 for day in range(1, 28)) + 2
+    # A week: 1 every hearing of the week with its case, client and court.
+    assert len(hearing_queries(client, view="week")) == 1
