@@ -289,7 +289,8 @@ def restore(backup_dir: Path, source: Path | None, *, force: bool) -> None:
         say("Warning: the migrations recorded in the restored database differ from the manifest.")
     say(
         f"Restored {db.name} ({now['applied']} migrations applied) and {manifest['file_count']} file(s). "
-        "If this code is newer than the backup, run `python manage.py migrate` before starting the app."
+        "If this code is newer than the backup, run `python manage.py migrate` before starting the app. "
+        "Empty the cache (Redis) too: sessions are read through it."
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.apps import apps
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.template import Context
 from django.urls import reverse
@@ -56,7 +57,9 @@ def changed_tables(before: dict, after: dict) -> list[str]:
 
 
 def exchange(send: Callable[[], object], *, after_response: Callable | None = None):
-    """(response, tables changed, whether an audit event was written), the database rolled back."""
+    """(response, tables changed, whether an audit event was written), the database rolled back
+    and the cache emptied: sessions are read through the cache (cached_db), and a session the
+    rollback removed must not come back from it in the next example."""
     savepoint = transaction.savepoint()
     try:
         before = fingerprint()
@@ -69,6 +72,7 @@ def exchange(send: Callable[[], object], *, after_response: Callable | None = No
         return response, changed_tables(before, after), after[AUDIT][0] > before[AUDIT][0], before, after
     finally:
         transaction.savepoint_rollback(savepoint)
+        cache.clear()
 
 
 def _contexts(response) -> list:
