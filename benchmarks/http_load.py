@@ -31,16 +31,24 @@ from benchmarks import load  # gunicorn's environment, start and stop (benchmark
 
 MIN_RATE = 200
 MAX_P95_MS = 150
+REFERENCE = "reference: the sign-in page, signed out (not budgeted)"
 
 # wrk's Lua hook: the figures as one JSON line (wrk prints only some percentiles itself).
 REPORT_LUA = """
+-- Every answer but a 200 counts as failed: wrk itself counts only 4xx and 5xx, so a redirect to
+-- the sign-in page (a session the server does not accept) would pass unseen.
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+init = function(args) not_200 = 0 end
+response = function(status, headers, body) if status ~= 200 then not_200 = not_200 + 1 end end
 done = function(summary, latency, requests)
-  local errors = summary.errors
+  local errors, failed = summary.errors, 0
+  for _, thread in ipairs(threads) do failed = failed + thread:get("not_200") end
   io.write(string.format(
     '{"requests": %d, "seconds": %.3f, "median_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f, "max_ms": %.2f, ' ..
-    '"non_2xx": %d, "socket_errors": %d}\\n',
+    '"not_200": %d, "socket_errors": %d}\\n',
     summary.requests, summary.duration / 1e6, latency:percentile(50) / 1e3, latency:percentile(95) / 1e3,
-    latency:percentile(99) / 1e3, latency.max / 1e3, errors.status,
+    latency:percentile(99) / 1e3, latency.max / 1e3, failed,
     errors.connect + errors.read + errors.write + errors.timeout))
 end
 """
@@ -99,6 +107,9 @@ def targets(secret_key: str) -> list[dict]:
         http.force_login(user)
         cookie = http.cookies[settings.SESSION_COOKIE_NAME].value
         rows.append({"name": name, "path": path, "cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"})
+    # The reference: the sign-in page, signed out (no query, a small template, every middleware),
+    # the most requests/s this machine gives any page of the app. Not held to the budget.
+    rows.append({"name": REFERENCE, "path": "/accounts/login/", "cookie": "reference=1"})
     from django.db import connection
 
     connection.close()
@@ -130,10 +141,10 @@ def markdown(rows: list[dict], args, load_average: tuple) -> str:
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for row in rows:
-        failed = row["non_2xx"] + row["socket_errors"]
+        failed = row["not_200"] + row["socket_errors"]
         lines.append(
             f"| {row['name']} | {row['rate']} | {row['median_ms']:.1f} | {row['p95_ms']:.1f} | {row['p99_ms']:.1f} | "
-            f"{row['max_ms']:.1f} | {failed} | {'yes' if row['met'] else '**MISSED**'} |"
+            f"{row['max_ms']:.1f} | {failed} | {'' if row['met'] is None else 'yes' if row['met'] else '**MISSED**'} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -161,9 +172,9 @@ def main() -> int:
                 if args.warmup:
                     wrk(base, row, args.warmup, args.connections, script)
                 row.update(wrk(base, row, args.duration, args.connections, script))
-                row["met"] = (
-                    row["rate"] >= MIN_RATE and row["p95_ms"] < MAX_P95_MS and not row["non_2xx"] + row["socket_errors"]
-                )
+                row["met"] = None if row["name"] == REFERENCE else (
+                    row["rate"] >= MIN_RATE and row["p95_ms"] < MAX_P95_MS and not row["not_200"] + row["socket_errors"]
+                )  # fmt: skip
                 print(f"  {row['name']}: {row['rate']} requests/s, p95 {row['p95_ms']:.1f} ms", flush=True)
         finally:
             load.stop(server, "gunicorn")
@@ -175,7 +186,7 @@ def main() -> int:
     (args.results / f"{args.name}.md").write_text(text)
     payload = {"workers": args.workers, "connections": args.connections, "duration_s": args.duration, "urls": rows}
     (args.results / f"{args.name}.json").write_text(json.dumps(payload, indent=2))
-    return 0 if args.report_only or all(row["met"] for row in rows) else 1
+    return 0 if args.report_only or all(row["met"] is not False for row in rows) else 1
 
 
 if __name__ == "__main__":
