@@ -1,21 +1,24 @@
-"""Addresses of records on long lists, without a reverse() per row."""
+"""Addresses of records on long lists and in per-row links, without a reverse() per row."""
 
 from functools import lru_cache
 
 from django.urls import get_script_prefix, reverse
 
-# Stands for the record's id in an address reversed once; no real id is this long.
-_PK_MARKER = "918273645546372819"
+# Each stands for one id in an address reversed once; no real id is this long.
+_MARKERS = tuple(str(918273645546372810 + position) for position in range(3))
 
 
-def record_url(view_name: str, pk: int) -> str:
-    """reverse(view_name, args=[pk]), for a view whose only argument is an id. Django's reverse()
-    costs about 0.1 ms; a list of 50 rows paid it 50 times (benchmarks/bench.py)."""
-    return _url_pattern(view_name, get_script_prefix()).replace(_PK_MARKER, str(pk))
+def record_url(view_name: str, *pks: int) -> str:
+    """reverse(view_name, args=pks), for a view whose arguments are ids (up to three). Django's
+    reverse() costs about 0.1 ms; a list of 50 rows paid it 50 times (benchmarks/bench.py)."""
+    url = _url_pattern(view_name, len(pks), get_script_prefix())
+    for marker, pk in zip(_MARKERS, pks, strict=False):
+        url = url.replace(marker, str(int(pk)), 1)
+    return url
 
 
-@lru_cache(maxsize=64)
-def _url_pattern(view_name: str, script_prefix: str) -> str:
-    """The address with the marker for its id, once per process and script prefix (the prefix is
+@lru_cache(maxsize=256)
+def _url_pattern(view_name: str, arguments: int, script_prefix: str) -> str:
+    """The address with a marker for each id, once per process and script prefix (the prefix is
     part of the address, so it keys the cache)."""
-    return reverse(view_name, args=[int(_PK_MARKER)])
+    return reverse(view_name, args=[int(marker) for marker in _MARKERS[:arguments]])

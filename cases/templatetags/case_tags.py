@@ -6,7 +6,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from clients.templatetags.client_tags import label, short_date
+from cases.models import Case
+from clients.templatetags.client_tags import short_date
 
 register = template.Library()
 
@@ -48,6 +49,7 @@ def case_rows(cases, selectable: bool) -> str:
     """{% case_rows page.cases reassign %}: the rows of the case list (templates/cases/case_list.html),
     each with a checkbox for the reassign bar when `selectable`."""
     court, office, select_case = _("Court"), _("Asylum office"), _("Select case")
+    statuses = {value: str(text) for value, text in Case.Status.choices}  # translated once, not per row
 
     def place(case) -> str:
         if case.process != "defensive":
@@ -62,7 +64,7 @@ def case_rows(cases, selectable: bool) -> str:
             "client": case.client.full_name,
             "place": place(case),
             "status": case.status,
-            "status_label": label(case, "status"),
+            "status_label": statuses.get(case.status, case.status),
             "leads": ", ".join(str(assignment.user) for assignment in case.lead_assignments) or "—",
             "next_hearing": short_date(case.next_hearing) or "—",
             "opened": short_date(case.opened_on),

@@ -31,6 +31,10 @@ def test_record_addresses_are_the_ones_reverse_gives():
     for view_name in ("clients:client-detail", "cases:case-detail"):
         for pk in (1, 42, 918273):
             assert record_url(view_name, pk) == reverse(view_name, args=[pk])
+    for client_pk, member_pk in ((1, 2), (42, 42), (7, 918273)):
+        assert record_url("clients:family-edit", client_pk, member_pk) == reverse(
+            "clients:family-edit", args=[client_pk, member_pk]
+        )
 
 
 def test_record_addresses_keep_the_sites_prefix():
