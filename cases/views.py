@@ -52,7 +52,8 @@ def case_list(request):
     selects = form.select_options()
     context = {
         "form": form, "selects": selects, "page": page, "query": query.urlencode(),
-        "is_first_page": not filters.get("after"), "reassign": reassign_views.list_context(request, selects),
+        "is_first_page": not filters.get("after"),
+        "reassign": reassign_views.list_context(request, selects, page.cases),
         "outcome_notice": form.outcome_notice(), "outcome_not_understood": form.outcome_not_understood,
         "outcome_params": form.outcome_params(), "without_outcome_url": _without_outcome_filters(query),
     }  # fmt: skip
