@@ -4,6 +4,8 @@ clinic, in a fixed number of queries whatever the size of the clinic (tests/clin
 The caseload, hearings, deadlines, walk-ins and outcomes are summed from the clinic's
 DashboardCount rows, recounted every few minutes (clinic/dashboard_counts.py), whose age the page
 shows; the one-year risk, failed deliveries and the lists behind the figures read live records.
+The rows change only with a recount, so most of their sums are kept until the next one
+(_recounted_sums).
 
 Filters (clinic/dashboard_forms.py): attorney, court and process narrow every figure that belongs
 to a case (caseload, hearings, deadlines, clients at one-year risk, outcomes). An attorney is "on"
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Case as When_
 from django.db.models import (
     Count,
@@ -48,7 +51,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.deadline_rules import Trigger
-from cases.models import Case, CaseAssignment, Deadline, Digest, ReliefApplication, Reminder
+from cases.models import Case, CaseAssignment, Court, Deadline, Digest, ReliefApplication, Reminder
 from clients.models import Client, WalkIn
 from clients.names import full_name
 from clients.triage import latest_arrival_due_by, one_year_deadline
@@ -239,8 +242,9 @@ def dashboard(*, actor, filters: dict, today: date | None = None, now: datetime 
     today = today or timezone.localtime(now, clinic.time_zone).date()
     windows = Windows(today=today, start=filters.get("date_from"), end=filters.get("date_to"))
     counted = counted_at(clinic)
-    caseload, unassigned = _caseload(clinic, filters, windows, counted)
-    hearings, deadlines = _hearings_and_deadlines(clinic, filters, windows, counted)
+    caseload_sums, figures, weeks, outcomes = _recounted_sums(clinic, filters, windows, counted)
+    caseload, unassigned = _caseload(clinic, filters, caseload_sums)
+    hearings, deadlines = _hearings_and_deadlines(figures)
     risk_shown, risk_total = _one_year_risk(clinic, filters, today, limit=RISK_SHOWN)
     failed_reminders, failed_digests = _failed_deliveries(clinic, today)
     board = Dashboard(
@@ -253,8 +257,8 @@ def dashboard(*, actor, filters: dict, today: date | None = None, now: datetime 
         deadlines=deadlines,
         one_year_risk_shown=risk_shown,
         one_year_risk_total=risk_total,
-        walk_ins=_walk_ins(clinic, windows),
-        outcomes=_outcomes(clinic, filters, windows),
+        walk_ins=[WeekRow(week, counts) for week, counts in weeks],
+        outcomes=_outcomes(outcomes),
         failed_reminders=failed_reminders,
         failed_digests=failed_digests,
         counted=counted,
@@ -266,6 +270,45 @@ def dashboard(*, actor, filters: dict, today: date | None = None, now: datetime 
 def dashboard_tables(*, actor, filters: dict) -> dict[str, Table]:
     """The dashboard's tables by key (TABLE_KEYS), the same data as the page: for the exports."""
     return dashboard(actor=actor, filters=filters).tables
+
+
+# ---- the sums of the recounted rows ------------------------------------------------------------
+
+SUMS_SECONDS = 15 * 60  # past the next recount, whose new counted_at makes new keys anyway
+
+
+def _recounted_sums(clinic: Clinic, filters: dict, windows: Windows, counted: DashboardCounted) -> tuple:
+    """The caseload's sums per person, the hearing and deadline figures, the walk-in weeks and the
+    outcomes for these filters and days, summed from the clinic's DashboardCount rows once per
+    recount and kept in the cache: the rows change only when recounted, and a recount has a new
+    counted_at, part of the key, so every later look (a reload, another supervisor) reads what
+    summing again would give, without the four queries. Plain numbers, days and ids: no names,
+    no words in any language (people and courts are named on each look)."""
+    key = _sums_key(clinic, filters, windows, counted)
+    sums = cache.get(key)
+    if sums is None:
+        sums = (
+            _caseload_sums(clinic, filters, windows, counted),
+            _figure_sums(clinic, filters, windows, counted),
+            _walk_in_sums(clinic, windows),
+            _outcome_sums(clinic, filters, windows),
+        )
+        cache.set(key, sums, SUMS_SECONDS)
+    return sums
+
+
+def sums_after_recount(clinic: Clinic, counted: DashboardCounted) -> None:
+    """Sums the page as most look at it (no filter, the day of the count) into the cache at once,
+    so that the first look after a recount does not pay for it (clinic/dashboard_counts.py)."""
+    _recounted_sums(clinic, {}, Windows(today=counted.counted_on, start=None, end=None), counted)
+
+
+def _sums_key(clinic: Clinic, filters: dict, windows: Windows, counted: DashboardCounted) -> str:
+    chosen = [filters.get("attorney"), filters.get("court"), filters.get("process"), windows.start, windows.end]
+    chosen = [getattr(value, "pk", value) for value in chosen]
+    # The version first: a change to what is kept must change it, or a page would read the old shape.
+    parts = ["clinic:dashboard-sums:2", clinic.pk, counted.counted_at.isoformat(), windows.today, *chosen]
+    return ":".join(str(part) for part in parts)
 
 
 # ---- caseload ----------------------------------------------------------------------------------
@@ -333,11 +376,9 @@ CASE_MEASURES = (
 )
 
 
-def _caseload(
-    clinic: Clinic, filters: dict, windows: Windows, counted: DashboardCounted
-) -> tuple[list[CaseloadRow], CaseloadRow]:
-    """Open cases per attorney by status, their hearings and deadlines in the next 30 days and
-    their overdue deadlines; a case with two attorneys counts for each. Two queries."""
+def _caseload_sums(clinic: Clinic, filters: dict, windows: Windows, counted: DashboardCounted) -> list[dict]:
+    """Per person (None: nobody) their open cases by status, hearings and deadlines in the next
+    30 days and overdue deadlines; a case with two attorneys counts for each. One query."""
     figures = _figures(windows, counted)
     hearings_30, deadlines_30 = figures["hearings_next_30"], figures["deadlines_next_30"]
     overdue = figures["deadlines_overdue"]
@@ -347,11 +388,17 @@ def _caseload(
     if filters.get("attorney"):  # only their row is kept
         rows = rows.filter(user=filters["attorney"])
     by_status = {status.value: _sum(open_cases & Q(status=status.value)) for status in OPEN_STATUSES}
-    by_user = list(
+    return list(
         rows.order_by()
         .values("user")
         .annotate(**by_status, hearings_30=_sum(hearings_30), deadlines_30=_sum(deadlines_30), overdue=_sum(overdue))
     )
+
+
+def _caseload(clinic: Clinic, filters: dict, by_user: list[dict]) -> tuple[list[CaseloadRow], CaseloadRow]:
+    """Open cases per attorney by status, their hearings and deadlines in the next 30 days and
+    their overdue deadlines (_caseload_sums), and the unassigned ones. One query: the people."""
+    by_status = [status.value for status in OPEN_STATUSES]
     # The people who can lead a case, and anyone else still assigned to an open case (someone
     # deactivated, a former attorney): their cases need a new home.
     still_assigned = [item["user"] for item in by_user if item["user"] and any(item[s] for s in by_status)]
@@ -432,15 +479,16 @@ def deadline_list(*, actor, filters: dict, today: date):
     )
 
 
-def _hearings_and_deadlines(
-    clinic: Clinic, filters: dict, windows: Windows, counted: DashboardCounted
-) -> tuple[dict, dict]:
+def _figure_sums(clinic: Clinic, filters: dict, windows: Windows, counted: DashboardCounted) -> dict[str, int]:
     """The clinic's hearing and deadline figures (_figures), narrowed by the filters. One query."""
     figures = _figures(windows, counted)
     rows = _once_each(_counts(clinic, filters, *CASE_MEASURES[1:]), filters)
-    totals = rows.filter(_any_of(figures.values())).aggregate(
+    return rows.filter(_any_of(figures.values())).aggregate(
         **{name: _sum(condition) for name, condition in figures.items()}
     )
+
+
+def _hearings_and_deadlines(totals: dict[str, int]) -> tuple[dict, dict]:
     hearings = {key: totals[f"hearings_{key}"] for key in ("next_7", "next_30", "in_range")}
     deadlines = {key: totals[f"deadlines_{key}"] for key in ("overdue", "next_7", "next_30", "in_range")}
     return hearings, deadlines
@@ -509,25 +557,23 @@ def _clients_at_risk(clinic: Clinic, filters: dict, latest: date):
     and highest case number, when that arrival is on or before `latest`. From the open cases
     without an I-589 (a partial index, cases_case_open_unfiled): an open case with an I-589
     excludes its client anyway, so leaving those cases out changes nothing."""
-    filed = Case.objects.filter(client=OuterRef("client_id"), i589_received_on__isnull=False)
-    unfiled = Case.objects.filter(clinic=clinic, i589_received_on__isnull=True).open().filter(~Exists(filed))
-    if filters.get("court") or filters.get("process") or filters.get("attorney"):
+    filed = Exists(Case.objects.filter(client=OuterRef("client_id"), i589_received_on__isnull=False))
+    unfiled = Case.objects.filter(clinic=clinic, i589_received_on__isnull=True).open()
+    filtered = filters.get("court") or filters.get("process") or filters.get("attorney")
+    if filtered:
         # The filters choose the clients (one of their open cases matches), not the cases counted.
-        # IN, not EXISTS: the planner hashes the few matching clients once instead of probing
-        # them for every client at risk.
-        matching = (
-            Case.objects.filter(clinic=clinic)
-            .open()
-            .filter(_case_filter(filters), _attorney_filter(filters, "pk"))
-            .values("client_id")
-        )
+        # A client kept has no I-589 on any case, so their open cases are all unfiled ones: the
+        # matching cases are looked for among those (the partial index again).
+        matching = unfiled.filter(_case_filter(filters), _attorney_filter(filters, "pk")).values("client_id")
         unfiled = unfiled.filter(client_id__in=matching)
+    else:
+        unfiled = unfiled.filter(~filed)
     # The date given at intake only when no case has one: COALESCE looks it up only then. The
     # names are looked up afterwards, for the rows shown only.
     given_at_intake = (
         Client.objects.filter(clinic=clinic, pk=OuterRef("client_id")).order_by().values("last_entry_date")
     )
-    return (
+    clients = (
         unfiled.order_by()
         .values("client_id")
         .annotate(
@@ -537,6 +583,13 @@ def _clients_at_risk(clinic: Clinic, filters: dict, latest: date):
         )
         .filter(arrival__lte=latest)
     )
+    if not filtered:
+        return clients
+    # With a filter, "no I-589 on any case" is tested per client after grouping (HAVING), on the
+    # few clients the filter chose. As a NOT EXISTS beside it in WHERE, the planner takes nearly
+    # every client for filed, expects none left, and probes the matching cases once per client
+    # at risk instead: about 100 ms for the attorney on 11,000 cases of benchmarks/bench.py, 30 now.
+    return clients.annotate(cases_filed=Count("client_id", filter=Q(filed))).filter(cases_filed=0)
 
 
 # ---- walk-ins ----------------------------------------------------------------------------------
@@ -551,8 +604,9 @@ def walk_in_weeks(windows: Windows) -> tuple[date, date]:
     return first, end
 
 
-def _walk_ins(clinic: Clinic, windows: Windows) -> list[WeekRow]:
-    """Walk-ins per week (Monday to Sunday, clinic time) by outcome; every week present. One query."""
+def _walk_in_sums(clinic: Clinic, windows: Windows) -> list[tuple[date, dict]]:
+    """Walk-ins per week (Monday to Sunday, clinic time) by outcome, as (Monday, counts); every week
+    present. One query."""
     first, last = walk_in_weeks(windows)
     found = (
         DashboardCount.objects.filter(
@@ -569,7 +623,7 @@ def _walk_ins(clinic: Clinic, windows: Windows) -> list[WeekRow]:
         by_week[item["day"] - timedelta(days=item["day"].weekday())][column] += item["total"]
     weeks, week = [], first - timedelta(days=first.weekday())
     while week <= last:
-        weeks.append(WeekRow(week, by_week.get(week, empty)))
+        weeks.append((week, by_week.get(week, empty)))
         week += timedelta(weeks=1)
     return weeks
 
@@ -577,11 +631,13 @@ def _walk_ins(clinic: Clinic, windows: Windows) -> list[WeekRow]:
 # ---- outcomes ----------------------------------------------------------------------------------
 
 
-def _outcomes(clinic: Clinic, filters: dict, windows: Windows) -> list[OutcomeRow]:
-    """Decided relief applications per fiscal year, relief and court: granted (incl. conditional
-    grants), denied, other (withdrawn, abandoned, not adjudicated, other); reserved and undecided
-    ones are not counted. The decision date is the relief's, else the case's. One query, over the
-    counts per fiscal year without a date range, per day with one."""
+def _outcome_sums(clinic: Clinic, filters: dict, windows: Windows) -> list[tuple]:
+    """Decided relief applications per fiscal year, relief and court, as (fiscal year, relief,
+    court id, affirmative, granted, denied, other): granted (incl. conditional grants), denied,
+    other (withdrawn, abandoned, not adjudicated, other); reserved and undecided ones are not
+    counted. The decision date is the relief's, else the case's. Without a court, affirmative cases
+    (the asylum office's) apart from the others. One query, over the counts per fiscal year without
+    a date range, per day with one."""
     if windows.has_range:
         counts = _counts(clinic, filters, DashboardMeasure.OUTCOMES).filter(_range_q(windows, "day"))
     else:
@@ -589,32 +645,39 @@ def _outcomes(clinic: Clinic, filters: dict, windows: Windows) -> list[OutcomeRo
     rows = (
         _once_each(counts, filters)
         .order_by()
-        .values("fiscal_year", "kind", "court", "court__code", "court__name", "process")
+        .values_list("fiscal_year", "kind", "court", "process")
         .annotate(
             granted=_sum(Q(status__in=GRANTED)),
             denied=_sum(Q(status__in=DENIED)),
             other=_sum(Q(status__in=OTHER)),
         )
     )
-    kinds = dict(ReliefApplication.Kind.choices)
     merged: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for item in rows:
-        if item["court"]:
-            court_label = f"{item['court__name']} ({item['court__code']})"
-        elif item["process"] == Case.Process.AFFIRMATIVE:
+    for fy, kind, court, process, granted, denied, other in rows:
+        totals = merged[(fy, kind, court, not court and process == Case.Process.AFFIRMATIVE)]
+        totals[0] += granted
+        totals[1] += denied
+        totals[2] += other
+    return [(*key, *totals) for key, totals in merged.items()]
+
+
+def _outcomes(sums: list[tuple]) -> list[OutcomeRow]:
+    """The outcome rows (_outcome_sums) with their relief and court named, latest year first. One
+    query: the courts' names, read on each look."""
+    court_ids = {court for _fy, _kind, court, *_rest in sums if court}
+    names = Court.objects.filter(pk__in=court_ids).values_list("pk", "name", "code") if court_ids else []
+    courts = {pk: f"{name} ({code})" for pk, name, code in names}
+    kinds = {kind: str(label) for kind, label in ReliefApplication.Kind.choices}  # translated once, not per row
+    outcome_rows = []
+    for fy, kind, court, affirmative, granted, denied, other in sums:
+        if court:
+            court_label = courts.get(court, "")  # "": a court deleted since the count
+        elif affirmative:
             court_label = _("Asylum office")
         else:
             court_label = _("No court recorded")
-        affirmative = not item["court"] and item["process"] == Case.Process.AFFIRMATIVE
-        key = (item["fiscal_year"], item["kind"], item["court"], court_label, affirmative)
-        totals = merged[key]
-        totals[0] += item["granted"]
-        totals[1] += item["denied"]
-        totals[2] += item["other"]
-    outcome_rows = [
-        OutcomeRow(fy, kind, str(kinds.get(kind, kind)), court_id, court_label, *totals, affirmative=affirmative)
-        for (fy, kind, court_id, court_label, affirmative), totals in merged.items()
-    ]
+        row = OutcomeRow(fy, kind, kinds.get(kind, kind), court, court_label, granted, denied, other, affirmative)
+        outcome_rows.append(row)
     outcome_rows.sort(key=lambda row: (-row.fiscal_year, row.kind_label, row.court_label))
     return outcome_rows
 

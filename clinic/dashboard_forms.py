@@ -1,6 +1,9 @@
-"""The supervisor dashboard's filters (and the clinic-wide deadline list's). Cleaning only."""
+"""The supervisor dashboard's filters (and the clinic-wide deadline list's): cleaning, and the
+options of their selects as the templates write them."""
 
 from django import forms
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import courts_in_use, staff_who_can_lead
@@ -15,6 +18,19 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class Options(list):
+    """A select's options as (value, label, chosen), to loop over; {{ options.tags }} in a
+    template writes their <option> tags at once (the courts alone are dozens: the template engine
+    took several times as long, tag by tag)."""
+
+    def tags(self) -> SafeString:
+        return format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((value, " selected" if chosen else "", label) for value, label, chosen in self),
+        )
 
 
 class DashboardFilterForm(forms.Form):
@@ -52,7 +68,7 @@ class DashboardFilterForm(forms.Form):
             options = None
             if isinstance(bound.field, forms.ChoiceField):
                 chosen = str(bound.value() or "")
-                options = [(str(value), label, str(value) == chosen) for value, label in bound.field.choices]
+                options = Options((str(value), label, str(value) == chosen) for value, label in bound.field.choices)
             fields.append((bound, options))
         return fields
 

@@ -1,18 +1,23 @@
 """Where each dashboard figure leads, and its charts: presentation only, no database access."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import cache, lru_cache
+from html import escape
 from urllib.parse import urlencode
 
-from django.urls import reverse
-from django.utils.formats import date_format
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.formats import date_format, localize
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from cases.links import outcome_cases_url
+from cases.links import outcome_cases_urls
 from cases.selectors import NO_ATTORNEY
 from clients.links import walk_in_list_url
 from clients.models import WalkIn
 from clinic import charts
-from clinic.dashboard import WALK_IN_OUTCOMES, Dashboard, WeekRow, walk_in_weeks
+from clinic.dashboard import WALK_IN_OUTCOMES, Dashboard, RiskRow, WeekRow, walk_in_weeks
 
 WALK_IN_COLOURS = {
     WalkIn.Status.ACCEPTED: "#009E73",
@@ -23,9 +28,15 @@ WALK_IN_COLOURS = {
 }
 
 
-def _url(name: str, **params) -> str:
-    query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
-    return reverse(name) + (f"?{query}" if query else "")
+# Each URL name reversed once per page, not once per figure: the page links hundreds of them.
+def _urls():
+    reversed_once = cache(reverse)
+
+    def url(name: str, **params) -> str:
+        query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
+        return reversed_once(name) + (f"?{query}" if query else "")
+
+    return url
 
 
 def _case_params(filters: dict) -> dict:
@@ -38,6 +49,7 @@ def _case_params(filters: dict) -> dict:
 def dashboard_links(board: Dashboard, filters: dict) -> dict:
     """The URL behind each figure: the case list (by attorney, status, court, process), the
     clinic-wide deadline list, the calendar, the intake desk and the failed reminders."""
+    _url = _urls()
     case_params = _case_params(filters)
     attorney = filters["attorney"].pk if filters.get("attorney") else None
 
@@ -63,12 +75,17 @@ def dashboard_links(board: Dashboard, filters: dict) -> dict:
         "date_from": windows.start.isoformat() if windows.start else None,
         "date_to": windows.end.isoformat() if windows.end else None,
     }
+    calendar_month = _url("cases:calendar", scope="clinic", view="month")
+    walk_in_cells = [_walk_in_cells(board, week) for week in board.walk_ins]
+    case_list = reverse("cases:case-list")
+    outcome_cells = [_outcome_cells(row, filters, case_list) for row in board.outcomes]
     return {
         "caseload": caseload,
+        "caseload_rows": caseload_rows(caseload, calendar=calendar_month),
         "open_cases": _url("cases:case-list", attorney=attorney, **case_params),
         "unassigned": _url("cases:case-list", attorney=NO_ATTORNEY, **case_params),
         "calendar_week": _url("cases:calendar", scope="clinic", view="week"),
-        "calendar_month": _url("cases:calendar", scope="clinic", view="month"),
+        "calendar_month": calendar_month,
         "calendar_range": _url("cases:calendar", scope="clinic", view="month", date=range_params["date_from"]),
         "overdue": deadlines("overdue"),
         "next_7": deadlines("next7"),
@@ -77,8 +94,11 @@ def dashboard_links(board: Dashboard, filters: dict) -> dict:
         "intake_desk": _url("clients:intake-desk", period="week"),
         "failed_reminders": reverse("cases:reminder-failures"),
         "outcome_cases": _url("cases:case-list", status="all", attorney=attorney, **case_params),
-        "walk_in_cells": [_walk_in_cells(board, week) for week in board.walk_ins],
-        "outcome_cells": [_outcome_cells(row, filters) for row in board.outcomes],
+        "walk_in_cells": walk_in_cells,
+        "walk_in_rows": table_rows(walk_in_cells),
+        "outcome_cells": outcome_cells,
+        "outcome_rows": table_rows(outcome_cells),
+        "one_year_risk": [_risk_row(row) for row in board.one_year_risk_shown],
     }
 
 
@@ -94,41 +114,157 @@ def _walk_in_days(board: Dashboard, week: WeekRow) -> tuple:
 def _walk_in_links(board: Dashboard, week: WeekRow) -> list[str]:
     """The walk-in list behind each part of one week's column, in WALK_IN_KEYS order."""
     first, last = _walk_in_days(board, week)
-    return [walk_in_list_url(first=first, last=last, status=key) for key in WALK_IN_KEYS]
+    return [_walk_in_url(first, last, key) for key in WALK_IN_KEYS]
 
 
 def _walk_in_cells(board: Dashboard, week: WeekRow) -> list[tuple]:
     """One row of the walk-in table as (value, link) cells."""
     first, last = _walk_in_days(board, week)
     counts = [(week.counts[key], url) for key, url in zip(WALK_IN_KEYS, _walk_in_links(board, week), strict=True)]
-    return [(week.week, None), *counts, (week.total, walk_in_list_url(first=first, last=last))]
+    return [(week.week, None), *counts, (week.total, _walk_in_url(first, last, ""))]
 
 
-def _outcome_cells(row, filters: dict) -> list[tuple]:
+def _walk_in_url(first: date, last: date, status: str) -> str:
+    return _link(_walk_in_list_url, first, last, status)
+
+
+def _walk_in_list_url(first: date, last: date, status: str) -> str:
+    return walk_in_list_url(first=first, last=last, status=status)
+
+
+def _link(make, *args) -> str:
+    """make(*args), a link, made once per process: every look links the same walk-in weeks (from
+    the table and from the chart) and mostly the same people at risk, and reverse() is most of
+    the time a link takes. What reverse() depends on (the URL prefix, the URLconf) is in the key."""
+    return _link_made(get_script_prefix(), settings.ROOT_URLCONF, get_urlconf(), make, *args)
+
+
+@lru_cache(maxsize=4096)
+def _link_made(_prefix, _root_urlconf, _urlconf, make, *args) -> str:
+    return make(*args)
+
+
+def _detail_url(name: str, pk: int) -> str:
+    return reverse(name, args=[pk])
+
+
+def _outcome_cells(row, filters: dict, case_list: str) -> list[tuple]:
     """One row of the outcome table as (value, link) cells: each count leads to its cases."""
-    attorney = filters["attorney"].pk if filters.get("attorney") else None
-
-    def cases(decision: str) -> str:
-        return outcome_cases_url(
-            fiscal_year=row.fiscal_year,
-            relief=row.kind,
-            court_id=row.court_id,
-            decision=decision,
-            process=filters.get("process", ""),
-            attorney_id=attorney,
-            affirmative=row.affirmative,
-        )
-
+    cases = outcome_cases_urls(
+        case_list,
+        fiscal_year=row.fiscal_year,
+        relief=row.kind,
+        court_id=row.court_id,
+        process=filters.get("process", ""),
+        attorney_id=filters["attorney"].pk if filters.get("attorney") else None,
+        affirmative=row.affirmative,
+    )
     return [
         (row.fiscal_year, None),
         (row.kind_label, None),
         (row.court_label, None),
-        (row.granted, cases("granted")),
-        (row.denied, cases("denied")),
-        (row.other, cases("other")),
-        (row.decided, cases("decided")),
+        (row.granted, cases["granted"]),
+        (row.denied, cases["denied"]),
+        (row.other, cases["other"]),
+        (row.decided, cases["decided"]),
         (row.grant_rate, None),
     ]
+
+
+def table_rows(cells: list[list[tuple]]) -> SafeString:
+    """The <tr> rows of a table of (value, link) cells, as templates/clinic/_dashboard_table.html
+    would write them cell by cell: written here, with each distinct value localized once,
+    because the outcome table has hundreds of rows and the template engine (or format_html) takes
+    several times as long over them."""
+    # typed: 50 and 50.0 are equal keys, yet a grant rate of 50.0 is shown as "50.0" (es "50,0").
+    shown = lru_cache(maxsize=None, typed=True)(_shown)
+    rows = (
+        "".join(
+            f'<td><a href="{escape(url)}">{shown(value)}</a></td>'
+            if url and value is not None
+            else f"<td>{shown(value)}</td>"
+            for value, url in row
+        )
+        for row in cells
+    )
+    return mark_safe("\n".join(f"<tr>{row}</tr>" for row in rows))  # noqa: S308  (every value and link escaped)
+
+
+ZERO = '<span class="text-body-secondary">0</span>'
+
+
+def caseload_rows(entries: list[dict], calendar: str) -> SafeString:
+    """The caseload table's row of each person (dashboard.html adds the unassigned one), as the
+    template wrote them: built here, like table_rows, because a row has a dozen linked figures
+    and the template engine took a few milliseconds over the table."""
+    rows = []
+    for entry in entries:
+        row = entry["row"]
+        statuses = [
+            f'<td class="text-end">{_linked(url, count) if count else ZERO}</td>' for count, url in entry["statuses"]
+        ]
+        overdue = ZERO
+        if row.overdue:
+            overdue = f'<a class="text-danger fw-semibold" href="{escape(entry["overdue"])}">{_shown(row.overdue)}</a>'
+        cells = [
+            f'<th scope="row" class="fw-normal">{escape(str(row.name))}</th>',
+            f'<td class="text-end fw-semibold">{_linked(entry["open"], row.open_cases)}</td>',
+            *statuses,
+            f'<td class="text-end">{_linked(calendar, row.hearings_30)}</td>',
+            f'<td class="text-end">{_linked(entry["deadlines_30"], row.deadlines_30)}</td>',
+            f'<td class="text-end">{overdue}</td>',
+        ]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return mark_safe("\n".join(rows))  # noqa: S308  (every name, figure and link escaped)
+
+
+def _linked(url: str, value) -> str:
+    return f'<a href="{escape(url)}">{_shown(value)}</a>'
+
+
+def _day_label(day: date) -> str:
+    """date_format(day, "j M Y"), the way the dashboard writes a day ("3 Mar 2026"), with each
+    month's name formatted once per language: the page writes a hundred days, and date_format
+    parses the format and translates the month's name every time."""
+    return f"{day.day} {_month_name(day.month, get_language())} {day.year:04d}"
+
+
+@lru_cache(maxsize=64)
+def _month_name(month: int, language: str) -> str:
+    return date_format(date(2000, month, 1), "M")  # in `language`: the active one, part of the key
+
+
+def _shown(value) -> str:
+    """A cell's value as the template shows it ({{ value }}, a date as "j M Y", None as a dash), escaped."""
+    if value is None:
+        return "—"
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)  # what localize() makes of a count, without its ten look-ups of formats
+    return escape(str(_day_label(value) if isinstance(value, date) else localize(value)))
+
+
+RISK_LINKS = {"walk_in": "clients:walk-in-detail", "client": "clients:client-detail"}
+
+
+def _risk_row(row: RiskRow) -> dict:
+    """One row of the one-year list as the page shows it: its link, words and dates ready, so the
+    template only places them (a template tag per word and date, over 50 rows, took longer)."""
+    who = _("Walk-in") if row.kind == "walk_in" else _("Client")
+    arrived = _("arrived %(day)s") % {"day": _day_label(row.last_arrival)}
+    if row.days_left < 0:
+        days = ngettext("passed %(counter)s day ago", "passed %(counter)s days ago", row.days_ago)
+        days, badge = days % {"counter": localize(row.days_ago)}, "text-bg-danger"
+    else:
+        days = ngettext("%(counter)s day", "%(counter)s days", row.days_left) % {"counter": localize(row.days_left)}
+        badge = "text-bg-warning" if row.days_left <= 30 else ""
+    return {
+        "url": _link(_detail_url, RISK_LINKS[row.kind], row.pk),
+        "name": row.name,
+        "about": f"{who} · {row.detail} · {arrived}",
+        "deadline": _day_label(row.deadline),
+        "days": days,
+        "badge": badge,
+    }
 
 
 def dashboard_charts(board: Dashboard) -> dict:

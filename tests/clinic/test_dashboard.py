@@ -4,6 +4,7 @@ number of queries whatever the size of the clinic."""
 
 import re
 from datetime import date, datetime, time, timedelta
+from html.parser import HTMLParser
 from itertools import count
 
 import pytest
@@ -26,6 +27,7 @@ from cases.models import (
 from clients.triage import one_year_deadline
 from clinic import dashboard as dashboard_selectors
 from clinic.dashboard import TABLE_KEYS, dashboard_tables, fiscal_year
+from clinic.dashboard_counts import recount_dashboard
 from clinic.models import Membership
 from clinic.tables import Table
 from tests.factories import ClientFactory, WalkInFactory, staff_member
@@ -461,7 +463,12 @@ def test_the_links_behind_the_figures_list_the_same_rows(as_user, world):
 
 
 def test_filters_narrow_the_case_figures(as_user, world):
-    _response, board = board_of(as_user, world.supervisor, attorney=world.attorney_b.pk)
+    response, board = board_of(as_user, world.supervisor, attorney=world.attorney_b.pk)
+    # The form shows the choice: attorney B selected among everyone who can lead a case.
+    html = response.content.decode()
+    assert f'<option value="{world.attorney_b.pk}" selected>{world.attorney_b.get_full_name()}</option>' in html
+    assert f'<option value="{world.attorney.pk}">{world.attorney.get_full_name()}</option>' in html
+    assert '<option value="" selected>Any court</option>' in html
     cases_b = world.cases_of(world.attorney_b)
     assert board.hearings["next_30"] == world.hearings(end_offset=30, cases=cases_b)
     assert board.deadlines["overdue"] == world.deadlines_where(World.overdue, cases_b)
@@ -569,25 +576,44 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(as_user, world, django_ass
             Deadline.objects.create(case=case, title="x", due_on=world.today - timedelta(days=1))
             ReliefApplication.objects.create(case=case, kind="asylum", decision="denied", decided_on=date(2026, 2, 1))
             WalkInFactory(clinic=world.clinic, status="waiting", last_arrival_date=world.today - timedelta(days=340))
+        recount_dashboard(world.clinic)
 
-    extra_cases(1)
-    with django_assert_num_queries(QUERIES):
-        client.get(reverse("clinic:dashboard"))
-    # With an attorney chosen the form looks them up, and no walk-in is at risk: the same number.
-    with django_assert_num_queries(QUERIES):
-        client.get(reverse("clinic:dashboard"), params)
-    extra_cases(30)
-    with django_assert_num_queries(QUERIES):
-        client.get(reverse("clinic:dashboard"))
-    with django_assert_num_queries(QUERIES):
-        client.get(reverse("clinic:dashboard"), params)
+    for number in (1, 30):
+        extra_cases(number)
+        # The recount summed the page without filters: its sums come from the cache.
+        with django_assert_num_queries(QUERIES - SUMS):
+            client.get(reverse("clinic:dashboard"))
+        # With an attorney chosen the form looks them up, and no walk-in is at risk: the same
+        # number; the first look since the recount sums, the next one reads the sums.
+        with django_assert_num_queries(QUERIES):
+            client.get(reverse("clinic:dashboard"), params)
+        with django_assert_num_queries(QUERIES - SUMS):
+            client.get(reverse("clinic:dashboard"), params)
 
 
-# Session, user, the session's two-factor device (django-otp) and membership (4), the filter form's attorneys and courts (2; which courts are
-# in use comes from the cache), when the counts were made (1), caseload (2), hearings and
-# deadlines (1), one-year risk (3: clients, walk-ins, the names of the clients shown), walk-ins
-# (1), outcomes (1), failed reminders and digests (2), role counts and recent activity (2).
-QUERIES = 19
+# The user with their membership (clinic.backends.MemberBackend; the session comes from the
+# cache) and the session's two-factor device (django-otp) (2), the filter form's attorneys and
+# courts (2; which courts are in use comes from the cache), when the counts were made (1),
+# caseload (2: its sums, the people), hearings and deadlines (1), one-year risk (3: clients,
+# walk-ins, the names of the clients shown), walk-ins (1), outcomes (2: their sums, the courts'
+# names), failed reminders and digests (2), role counts and recent activity (2).
+QUERIES = 18
+# The sums of the caseload, the hearings and deadlines, the walk-ins and the outcomes: once per
+# recount (clinic.dashboard._recounted_sums).
+SUMS = 4
+
+
+def test_the_figures_change_with_a_recount_not_before(as_user, world):
+    """The page shows the counts as of the last recount (and says when): a new hearing shows once
+    counted again, whatever the page kept meanwhile."""
+    params = {"attorney": world.attorney.pk}
+    before = [board_of(as_user, world.supervisor, **chosen)[1].hearings["next_30"] for chosen in ({}, params)]
+    Hearing.objects.create(case=world.c1, kind="master", starts_at=at_noon(world.clinic, world.today))
+    assert [board_of(as_user, world.supervisor, **chosen)[1].hearings["next_30"] for chosen in ({}, params)] == before
+    recount_dashboard(world.clinic)
+    after = [board_of(as_user, world.supervisor, **chosen)[1].hearings["next_30"] for chosen in ({}, params)]
+    assert after == [count + 1 for count in before]
+    assert after[0] == world.hearings(end_offset=30) + 1
 
 
 def test_fiscal_years_start_on_the_first_of_october():
@@ -638,3 +664,127 @@ def test_each_walk_in_and_outcome_figure_opens_the_list_behind_it(as_user, world
             assert page.context["page"].total == value, url
     # The chart's parts link too.
     assert 'href="/intake/walk-ins/?' in str(response.context["charts"]["walk_ins"])
+
+
+class _TableCells(HTMLParser):
+    """The body cells of one <table data-table=...> of a page: per row, per cell (text, href)."""
+
+    def __init__(self, key):
+        super().__init__()
+        self.key, self.inside, self.in_body, self.rows = key, False, False, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "table":
+            self.inside = attrs.get("data-table") == self.key
+        elif self.inside and tag == "tbody":
+            self.in_body = True
+        elif self.in_body and tag == "tr":
+            self.rows.append([])
+        elif self.in_body and tag == "td":
+            self.rows[-1].append(["", None])
+        elif self.in_body and tag == "a" and self.rows and self.rows[-1]:
+            self.rows[-1][-1][1] = attrs["href"]
+
+    def handle_endtag(self, tag):
+        if tag == "tbody":
+            self.in_body = False
+        elif tag == "table":
+            self.inside = False
+
+    def handle_data(self, data):
+        if self.in_body and self.rows and self.rows[-1]:
+            self.rows[-1][-1][0] += data
+
+
+def table_cells(response, key) -> list[list[tuple]]:
+    parser = _TableCells(key)
+    parser.feed(response.content.decode())
+    return [[(" ".join(text.split()), href) for text, href in row] for row in parser.rows]
+
+
+def test_the_outcome_and_walk_in_tables_show_each_figure_with_its_link(as_user, world):
+    response, board = board_of(as_user, world.supervisor)
+    links = response.context["links"]
+    outcomes = table_cells(response, "outcomes")
+    assert len(outcomes) == len(board.outcomes) == len(world.outcomes())
+    for shown, row, cells in zip(outcomes, board.tables["outcomes"].rows, links["outcome_cells"], strict=True):
+        fy, relief, court, granted, denied, other, decided, rate = row
+        assert [text for text, _href in shown] == [
+            str(fy), relief, court, str(granted), str(denied), str(other), str(decided), str(rate)
+        ]  # fmt: skip
+        # The four counts link to their cases; nothing else links.
+        assert [href for _text, href in shown] == [None, None, None, *[url for _v, url in cells[3:7]], None]
+    walk_ins = table_cells(response, "walk_ins")
+    assert [[text for text, _href in row] for row in walk_ins] == [
+        [f"{week.day} {week:%b %Y}", *map(str, counts)] for week, *counts in world.walk_in_weeks()
+    ]
+    assert [[href for _text, href in row] for row in walk_ins] == [
+        [None, *[url for _value, url in row[1:]]] for row in links["walk_in_cells"]
+    ]
+
+
+def test_the_outcome_table_writes_rates_in_the_readers_language(as_user, world):
+    world.supervisor.language = "es"
+    world.supervisor.save(update_fields=["language"])
+    response, board = board_of(as_user, world.supervisor)
+    rates = [row[-1][0] for row in table_cells(response, "outcomes")]
+    assert rates == [str(row[-1]).replace(".", ",") for row in board.tables["outcomes"].rows]
+    assert all("," in rate for rate in rates)
+
+
+def test_the_one_year_list_links_each_person_and_says_how_long_is_left(as_user, world):
+    response, board = board_of(as_user, world.supervisor)
+    shown = table_cells(response, "one_year_risk")
+    rows = board.one_year_risk_shown
+    assert len(shown) == len(rows) == 3
+    for (person, deadline, days_left), row in zip(shown, rows, strict=True):
+        if row.kind == "walk_in":
+            assert person[1] == reverse("clients:walk-in-detail", args=[row.pk])
+            assert f"Walk-in · {row.detail} · arrived {row.last_arrival:%-d %b %Y}" in person[0]
+        else:
+            assert person[1] == reverse("clients:client-detail", args=[row.pk])
+            assert f"Client · {row.detail} · arrived {row.last_arrival:%-d %b %Y}" in person[0]
+        assert person[0].startswith(row.name)
+        assert deadline[0] == f"{row.deadline:%-d %b %Y}"
+        if row.days_left < 0:
+            assert days_left[0] == f"passed {-row.days_left} days ago"
+        else:
+            assert days_left[0] == f"{row.days_left} days"
+    # Still ahead within 30 days: a warning; passed: in red; the world has one of each.
+    html = response.content.decode()
+    assert html.count('class="badge text-bg-warning"') == sum(0 <= row.days_left <= 30 for row in rows) == 1
+    assert html.count('class="badge text-bg-danger"') == sum(row.days_left < 0 for row in rows) == 1
+
+
+def test_the_one_year_list_filtered_keeps_each_chosen_clients_own_arrival(as_user, world):
+    """The filters choose the clients (one of their open cases matches); a client's latest arrival
+    and highest case number still come from all their open cases."""
+    client = ClientFactory(clinic=world.clinic, given_names="Two Cases")
+    dallas_case = make_case(
+        world.clinic, client=client, court=world.dallas, team=[(world.attorney_b, CaseAssignment.Role.LEAD)],
+        last_arrival_date=world.today - timedelta(days=330),
+    )  # fmt: skip
+    el_paso_case = make_case(
+        world.clinic, client=client, court=world.el_paso, last_arrival_date=world.today - timedelta(days=300)
+    )
+    # A client on one of attorney B's cases with an I-589 filed on another: never at risk.
+    filed = ClientFactory(clinic=world.clinic, given_names="Filed Elsewhere")
+    make_case(
+        world.clinic, client=filed, court=world.dallas, team=[(world.attorney_b, CaseAssignment.Role.LEAD)],
+        last_arrival_date=world.today - timedelta(days=330),
+    )  # fmt: skip
+    make_case(world.clinic, client=filed, status="closed", i589_received_on=world.today)
+    number = max(dallas_case.number, el_paso_case.number)
+    for params in ({"attorney": world.attorney_b.pk}, {"court": world.dallas.pk}):
+        _response, board = board_of(as_user, world.supervisor, **params)
+        risk = {row.name: row for row in board.one_year_risk_shown}
+        assert client.full_name in risk, params
+        assert filed.full_name not in risk, params
+        assert risk[client.full_name].last_arrival == world.today - timedelta(days=300)
+        assert risk[client.full_name].detail == number
+    _response, board = board_of(as_user, world.supervisor, attorney=world.attorney_b.pk)
+    assert {row.name for row in board.one_year_risk_shown} == {client.full_name}
+    _response, board = board_of(as_user, world.supervisor, court=world.el_paso.pk)
+    assert client.full_name in {row.name for row in board.one_year_risk_shown}
+    assert world.c1.client.full_name not in {row.name for row in board.one_year_risk_shown}  # c1 is in Dallas
