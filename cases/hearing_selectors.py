@@ -5,8 +5,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import Count, DateField, F, Func, QuerySet, Value, Window
+from django.db.models.functions import NullIf, RowNumber
 from django.shortcuts import get_object_or_404
 
 from cases import hearing_times
@@ -88,7 +89,17 @@ def _hearings_on(*, actor, first_day: date, last_day: date, scope: str) -> Query
     hearings = Hearing.objects.filter(case__in=cases_visible_to(actor), starts_at__gte=start, starts_at__lt=end)
     if scope == MINE:
         hearings = hearings.filter(case__assignments__user=actor)
-    return hearings.alias(day=hearing_local_day()).filter(day__range=(first_day, last_day))
+    return hearings.alias(day=_local_day()).filter(day__range=(first_day, last_day))
+
+
+def _local_day() -> Func:
+    """cases.models.hearing_local_day on PostgreSQL, where its index serves it. SQLite (the embedded
+    default of `make run`) has no time zones of its own: there, the function Django registers on
+    every SQLite connection for a date in a zone (what TruncDate uses) works it out."""
+    if connection.vendor == "postgresql":
+        return hearing_local_day()
+    zone = NullIf(F("time_zone"), Value(""))
+    return Func(F("starts_at"), zone, Value("UTC"), function="django_datetime_cast_date", output_field=DateField())
 
 
 def _rows_by_day(hearings: QuerySet[Hearing], now: datetime) -> dict[date, list[HearingRow]]:

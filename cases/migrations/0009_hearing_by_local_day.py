@@ -6,13 +6,26 @@ from django.db import migrations, models
 from django.db.models.functions import Cast, NullIf
 
 
+class AddIndexOnPostgreSQL(migrations.AddIndex):
+    """The index is PostgreSQL's: SQLite (`make run`'s embedded default) has no timezone() to index,
+    and its few hearings need none. The model's state has the index either way."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0008_court_verbose_name"),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexOnPostgreSQL(
             model_name="hearing",
             index=models.Index(
                 Cast(
