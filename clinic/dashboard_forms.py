@@ -2,11 +2,9 @@
 options of their selects as the templates write them."""
 
 from django import forms
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import courts_in_use, staff_who_can_lead
+from cases.forms import Options, courts_in_use, staff_who_can_lead
 from cases.models import Case, Court
 from clinic.forms import ListDateField
 
@@ -18,19 +16,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-class Options(list):
-    """A select's options as (value, label, chosen), to loop over; {{ options.tags }} in a
-    template writes their <option> tags at once (the courts alone are dozens: the template engine
-    took several times as long, tag by tag)."""
-
-    def tags(self) -> SafeString:
-        return format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((value, " selected" if chosen else "", label) for value, label, chosen in self),
-        )
 
 
 class DashboardFilterForm(forms.Form):

@@ -18,6 +18,7 @@ from clients.links import walk_in_list_url
 from clients.models import WalkIn
 from clinic import charts
 from clinic.dashboard import WALK_IN_OUTCOMES, Dashboard, RiskRow, WeekRow, walk_in_weeks
+from clinic.urls_fast import record_url
 
 WALK_IN_COLOURS = {
     WalkIn.Status.ACCEPTED: "#009E73",
@@ -144,10 +145,6 @@ def _link_made(_prefix, _root_urlconf, _urlconf, make, *args) -> str:
     return make(*args)
 
 
-def _detail_url(name: str, pk: int) -> str:
-    return reverse(name, args=[pk])
-
-
 def _outcome_cells(row, filters: dict, case_list: str) -> list[tuple]:
     """One row of the outcome table as (value, link) cells: each count leads to its cases."""
     cases = outcome_cases_urls(
@@ -258,7 +255,7 @@ def _risk_row(row: RiskRow) -> dict:
         days = ngettext("%(counter)s day", "%(counter)s days", row.days_left) % {"counter": localize(row.days_left)}
         badge = "text-bg-warning" if row.days_left <= 30 else ""
     return {
-        "url": _link(_detail_url, RISK_LINKS[row.kind], row.pk),
+        "url": record_url(RISK_LINKS[row.kind], row.pk),
         "name": row.name,
         "about": f"{who} · {row.detail} · {arrived}",
         "deadline": _day_label(row.deadline),
