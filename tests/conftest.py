@@ -9,6 +9,7 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from xdist.scheduler import LoadScopeScheduling
@@ -149,6 +150,14 @@ def pass_second_factor(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language. A request activates its user's language in the
+    test's thread and nothing deactivates it (Django's LocaleMiddleware does not either), so a page
+    in Spanish in one test translated the next test's messages on the same worker."""
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

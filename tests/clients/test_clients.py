@@ -106,6 +106,27 @@ def test_search_by_a_nickname_finds_the_full_name(as_user, intake_user):
     assert [client.pk for client in page.context["page"].clients] == [jose.pk]
 
 
+def test_a_row_shows_every_column_in_the_pages_own_queries(
+    as_user, intake_user, client_record, django_assert_num_queries
+):
+    # Only the shown columns are read (clients.selectors.LIST_FIELDS): a column read without
+    # being named there would cost a query for each row.
+    Client.objects.filter(pk=client_record.pk).update(
+        detained=True, interpreter_needed=True, country_of_nationality="HN", preferred_language="es"
+    )
+    client = as_user(intake_user)
+    client.get(reverse("clients:client-list"))  # the session's first write
+    with django_assert_num_queries(2):  # user with membership and clinic (session: cache), one page
+        listed = client.get(reverse("clients:client-list")).content.decode()
+    with django_assert_num_queries(3):  # user, the matching ids from the name index, those clients
+        found = client.get(reverse("clients:client-list"), {"q": "lopez"}).content.decode()
+    for page in (listed, found):
+        for shown in ("Ana María López Reyes", "Detained", "A-012-345-678", "9 Jul 1990", "Honduras", "Spanish"):
+            assert shown in page
+        assert "Needs an interpreter" in page
+        assert "(915) 555-0199" in page
+
+
 def test_search_never_finds_another_clinics_client(as_user, intake_user, other_clients_record):
     for query in ("paramo", "A087654321"):
         page = as_user(intake_user).get(reverse("clients:client-list"), {"q": query})
