@@ -18,6 +18,7 @@ from cases import selectors, services
 from cases.access import CASE_ROLES
 from clinic.permissions import role_required
 
+
 def empty_page(request):
     return render(request, "base.html")
 

@@ -62,7 +62,12 @@ end
 
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4, on 2 cores)")
+    # One per core: the pages are CPU-bound (PostgreSQL answers in about a millisecond), and on 2
+    # cores shared with PostgreSQL and wrk, 4 workers served about 10% fewer requests/s than 2
+    # (client list 202-208 against 228-233) with the same CPU spent: more switching between them.
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers (default one per core)"
+    )
     parser.add_argument("--connections", type=int, default=8, help="wrk's open connections (default 8)")
     parser.add_argument("--duration", type=int, default=30, help="seconds measured per URL (default 30)")
     parser.add_argument("--warmup", type=int, default=5, help="seconds of unreported load first (default 5)")

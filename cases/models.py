@@ -169,6 +169,15 @@ class Case(models.Model):
             # The case list, newest first, and its filters by status and court.
             models.Index(fields=["clinic", "-opened_on", "-sequence"], name="cases_case_list"),
             models.Index(fields=["clinic", "status"], name="cases_case_status"),
+            # The open cases before one court, in the list's order: a court's page of the list
+            # and its count read this index alone, not every case the court ever had (with an
+            # attorney's filter as well, 16 ms -> 6 ms of SQL at 120,000 cases, bench.py).
+            models.Index(
+                fields=["clinic", "court", "-opened_on", "-sequence"],
+                include=["id"],
+                condition=~Q(status="closed"),
+                name="cases_case_open_by_court",
+            ),
             # The dashboard's one-year risk: open cases without an I-589, per client, and the
             # clients with one filed on any case (include= is PostgreSQL's, ignored elsewhere).
             models.Index(

@@ -1,13 +1,13 @@
 """Display helpers for cases; no queries, no rules."""
 
 from django import template
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from cases.models import Case
 from clients.templatetags.client_tags import short_date
+from clinic.html_rows import fill, join_rows
 
 register = template.Library()
 
@@ -50,6 +50,7 @@ def case_rows(cases, selectable: bool) -> str:
     each with a checkbox for the reassign bar when `selectable`."""
     court, office, select_case = _("Court"), _("Asylum office"), _("Select case")
     statuses = {value: str(text) for value, text in Case.Status.choices}  # translated once, not per row
+    zone, language = timezone.get_current_timezone(), translation.get_language()
 
     def place(case) -> str:
         if case.process != "defensive":
@@ -58,7 +59,9 @@ def case_rows(cases, selectable: bool) -> str:
 
     def row(case) -> dict:
         return {
-            "select": format_html(SELECT_CELL, pk=case.pk, label=select_case, number=case.number) if selectable else "",
+            "select": fill(SELECT_CELL, {"pk": str(case.pk), "label": select_case, "number": case.number})
+            if selectable
+            else "",
             "url": case.get_absolute_url(),
             "number": case.number,
             "client": case.client.full_name,
@@ -66,8 +69,8 @@ def case_rows(cases, selectable: bool) -> str:
             "status": case.status,
             "status_label": statuses.get(case.status, case.status),
             "leads": ", ".join(str(assignment.user) for assignment in case.lead_assignments) or "—",
-            "next_hearing": short_date(case.next_hearing) or "—",
-            "opened": short_date(case.opened_on),
+            "next_hearing": short_date(case.next_hearing, zone, language) or "—",
+            "opened": short_date(case.opened_on, zone, language),
         }
 
-    return format_html_join("\n", CASE_ROW, (row(case) for case in cases))
+    return join_rows(fill(CASE_ROW, row(case)) for case in cases)

@@ -34,10 +34,11 @@ def a_number_display(digits: str | None) -> str:
 
 
 @register.filter
-def country_name(country) -> str:
-    """The country's name in the current language; cached, because a list shows it on every row."""
+def country_name(country, language: str | None = None) -> str:
+    """The country's name in the current language (or `language`, which a list reads once);
+    cached, because a list shows it on every row."""
     code = getattr(country, "code", country) or ""
-    return _country_name(code, translation.get_language()) if code else ""
+    return _country_name(code, language or translation.get_language()) if code else ""
 
 
 @lru_cache(maxsize=2048)
@@ -46,10 +47,11 @@ def _country_name(code: str, language: str) -> str:
 
 
 @register.filter
-def language_label(code: str) -> str:
+def language_label(code: str, language: str | None = None) -> str:
     """A Language code's label, without the choices dict Django rebuilds for get_FOO_display;
-    translated once per language, because a list shows it on every row."""
-    return _language_label(code, translation.get_language())
+    translated once per language (or `language`, which a list reads once), because a list shows
+    it on every row."""
+    return _language_label(code, language or translation.get_language())
 
 
 @lru_cache(maxsize=512)
@@ -71,14 +73,15 @@ def _choice_labels(model, field_name: str) -> dict:
 
 
 @register.filter
-def short_date(day) -> str:
+def short_date(day, zone=None, language: str | None = None) -> str:
     """'14 Mar 1999' (the format of date:"j M Y"), without Django's general date formatter,
-    which costs more than everything else on a row of the client list."""
+    which costs more than everything else on a row of the client list. A list passes the page's
+    zone and language, read once: each read of the active ones costs more than the rest of this."""
     if not day:
         return ""
     if isinstance(day, datetime):
-        day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
-    return f"{day.day} {_month_abbreviation(day.month, translation.get_language())} {day.year}"
+        day = day.astimezone(zone or timezone.get_current_timezone()).date() if timezone.is_aware(day) else day.date()
+    return f"{day.day} {_month_abbreviation(day.month, language or translation.get_language())} {day.year}"
 
 
 @lru_cache(maxsize=64)
@@ -106,6 +109,7 @@ def client_rows(clients) -> str:
     interpreter = format_html(
         ' <i class="bi bi-translate" role="img" title="{0}" aria-label="{0}"></i>', _("Needs an interpreter")
     )
+    language = translation.get_language()
     return join_rows(
         fill(
             CLIENT_ROW,
@@ -114,10 +118,10 @@ def client_rows(clients) -> str:
                 "name": client.full_name,
                 "detained": detained if client.detained else "",
                 "a_number": client.a_number_display or "—",
-                "born": short_date(client.date_of_birth) or "—",
+                "born": short_date(client.date_of_birth, language=language) or "—",
                 # The stored code: the field's descriptor makes a Country object on every read.
-                "nationality": country_name(vars(client)["country_of_nationality"]) or "—",
-                "language": language_label(client.preferred_language),
+                "nationality": country_name(vars(client)["country_of_nationality"], language) or "—",
+                "language": language_label(client.preferred_language, language),
                 "interpreter": interpreter if client.interpreter_needed else "",
                 "phone": client.phone_display or "—",
             },
