@@ -5,7 +5,7 @@ beside the app under benchmarks/load_settings.py only, never in a deployment.
   (navigation, bell, footer), as every page of the app pays them;
 - the case overview's floor: that, plus what the overview must do before it shows anything: read
   the case for its attorney (the same selector and access check) and write the audit entry of the
-  view (docs/design: every view of a client or case is logged, 8 CFR 208.6).
+  view (../shared/design.md: every view of a client or case is logged, 8 CFR 208.6).
 
 What a page costs above these is its own; what they cost is the least any page (or an audited
 case page) can cost on the machine. They read as the ceiling of requests/s for the budgeted URLs.
