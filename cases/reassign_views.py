@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from cases import selectors
 from cases.access import cases_visible_to
 from cases.context import case_page
+from cases.forms import Options
 from cases.reassign import cases_reassign
 from cases.reassign_forms import BulkReassignForm, ReassignForm
 from cases.selectors import NO_ATTORNEY
@@ -29,7 +30,7 @@ def list_context(request, selects: list[dict], cases) -> dict | None:
     # As HTML at once: a template loop over 50 cases and every attorney cost more than the form.
     return {
         "attorneys": people,
-        "attorney_options": format_html_join("", '<option value="{}">{}</option>', people),
+        "attorney_options": Options((value, label, False) for value, label in people).tags(),
         "page_inputs": format_html_join(
             "", '<input type="hidden" name="page_cases" value="{}">', ((case.pk,) for case in cases)
         ),

@@ -4,7 +4,7 @@ Pure: no database, no request."""
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from clinic.urls_fast import record_url
 
 
 def walk_in_list_url(*, first: date, last: date, status: str = "") -> str:
@@ -17,4 +17,4 @@ def walk_in_list_url(*, first: date, last: date, status: str = "") -> str:
         params = {"date_from": first.isoformat(), "date_to": last.isoformat()}
     if status:
         params["status"] = status
-    return f"{reverse('clients:walk-in-list')}?{urlencode(params)}"
+    return f"{record_url('clients:walk-in-list')}?{urlencode(params)}"

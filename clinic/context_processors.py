@@ -1,21 +1,13 @@
-from functools import cache, lru_cache
-
-from django.urls import get_script_prefix, reverse
+from functools import cache
 
 from clinic.navigation import SEARCH_ROLES, items_for_role
 from clinic.notifications import unread_count
+from clinic.urls_fast import record_url
 
 
 def _unread(request, membership) -> int:
     count = getattr(membership, "unread_notifications", None)
     return count if count is not None else unread_count(request.user)
-
-
-@lru_cache(maxsize=32)
-def _role_items(role: str, script_prefix: str) -> tuple:
-    """The role's items with their addresses, reversed once per process and script prefix (the
-    prefix is part of every address, so it keys the cache), not on every page."""
-    return tuple((item, reverse(item.url_name)) for item in items_for_role(role))
 
 
 def navigation(request) -> dict:
@@ -24,8 +16,9 @@ def navigation(request) -> dict:
         return {"nav_items": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = [
-        {"label": item.label, "url": url, "icon": item.icon, "active": item.is_active(current)}
-        for item, url in _role_items(membership.role, get_script_prefix())
+        # Each address reversed once per process (clinic.urls_fast), not on every page.
+        {"label": item.label, "url": record_url(item.url_name), "icon": item.icon, "active": item.is_active(current)}
+        for item in items_for_role(membership.role)
     ]
     return {
         "nav_items": items,

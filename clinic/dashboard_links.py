@@ -1,16 +1,15 @@
 """Where each dashboard figure leads, and its charts: presentation only, no database access."""
 
 from datetime import date, timedelta
-from functools import cache, lru_cache
+from functools import lru_cache
 from html import escape
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import date_format, localize
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.links import outcome_cases_urls
 from cases.selectors import NO_ATTORNEY
@@ -18,6 +17,7 @@ from clients.links import walk_in_list_url
 from clients.models import WalkIn
 from clinic import charts
 from clinic.dashboard import WALK_IN_OUTCOMES, Dashboard, RiskRow, WeekRow, walk_in_weeks
+from clinic.dates import short_date
 from clinic.urls_fast import record_url
 
 WALK_IN_COLOURS = {
@@ -29,15 +29,11 @@ WALK_IN_COLOURS = {
 }
 
 
-# Each URL name reversed once per page, not once per figure: the page links hundreds of them.
-def _urls():
-    reversed_once = cache(reverse)
-
-    def url(name: str, **params) -> str:
-        query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
-        return reversed_once(name) + (f"?{query}" if query else "")
-
-    return url
+def _url(name: str, **params) -> str:
+    """The named page with the params that have a value; reversed once per process
+    (clinic.urls_fast): the page links hundreds of figures."""
+    query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
+    return record_url(name) + (f"?{query}" if query else "")
 
 
 def _case_params(filters: dict) -> dict:
@@ -50,7 +46,6 @@ def _case_params(filters: dict) -> dict:
 def dashboard_links(board: Dashboard, filters: dict) -> dict:
     """The URL behind each figure: the case list (by attorney, status, court, process), the
     clinic-wide deadline list, the calendar, the intake desk and the failed reminders."""
-    _url = _urls()
     case_params = _case_params(filters)
     attorney = filters["attorney"].pk if filters.get("attorney") else None
 
@@ -78,7 +73,7 @@ def dashboard_links(board: Dashboard, filters: dict) -> dict:
     }
     calendar_month = _url("cases:calendar", scope="clinic", view="month")
     walk_in_cells = [_walk_in_cells(board, week) for week in board.walk_ins]
-    case_list = reverse("cases:case-list")
+    case_list = record_url("cases:case-list")
     outcome_cells = [_outcome_cells(row, filters, case_list) for row in board.outcomes]
     return {
         "caseload": caseload,
@@ -93,7 +88,7 @@ def dashboard_links(board: Dashboard, filters: dict) -> dict:
         "next_30": deadlines("next30"),
         "deadlines_range": deadlines("open", **range_params),
         "intake_desk": _url("clients:intake-desk", period="week"),
-        "failed_reminders": reverse("cases:reminder-failures"),
+        "failed_reminders": record_url("cases:reminder-failures"),
         "outcome_cases": _url("cases:case-list", status="all", attorney=attorney, **case_params),
         "walk_in_cells": walk_in_cells,
         "walk_in_rows": table_rows(walk_in_cells),
@@ -115,34 +110,14 @@ def _walk_in_days(board: Dashboard, week: WeekRow) -> tuple:
 def _walk_in_links(board: Dashboard, week: WeekRow) -> list[str]:
     """The walk-in list behind each part of one week's column, in WALK_IN_KEYS order."""
     first, last = _walk_in_days(board, week)
-    return [_walk_in_url(first, last, key) for key in WALK_IN_KEYS]
+    return [walk_in_list_url(first=first, last=last, status=key) for key in WALK_IN_KEYS]
 
 
 def _walk_in_cells(board: Dashboard, week: WeekRow) -> list[tuple]:
     """One row of the walk-in table as (value, link) cells."""
     first, last = _walk_in_days(board, week)
     counts = [(week.counts[key], url) for key, url in zip(WALK_IN_KEYS, _walk_in_links(board, week), strict=True)]
-    return [(week.week, None), *counts, (week.total, _walk_in_url(first, last, ""))]
-
-
-def _walk_in_url(first: date, last: date, status: str) -> str:
-    return _link(_walk_in_list_url, first, last, status)
-
-
-def _walk_in_list_url(first: date, last: date, status: str) -> str:
-    return walk_in_list_url(first=first, last=last, status=status)
-
-
-def _link(make, *args) -> str:
-    """make(*args), a link, made once per process: every look links the same walk-in weeks (from
-    the table and from the chart) and mostly the same people at risk, and reverse() is most of
-    the time a link takes. What reverse() depends on (the URL prefix, the URLconf) is in the key."""
-    return _link_made(get_script_prefix(), settings.ROOT_URLCONF, get_urlconf(), make, *args)
-
-
-@lru_cache(maxsize=4096)
-def _link_made(_prefix, _root_urlconf, _urlconf, make, *args) -> str:
-    return make(*args)
+    return [(week.week, None), *counts, (week.total, walk_in_list_url(first=first, last=last))]
 
 
 def _outcome_cells(row, filters: dict, case_list: str) -> list[tuple]:
@@ -219,25 +194,13 @@ def _linked(url: str, value) -> str:
     return f'<a href="{escape(url)}">{_shown(value)}</a>'
 
 
-def _day_label(day: date) -> str:
-    """date_format(day, "j M Y"), the way the dashboard writes a day ("3 Mar 2026"), with each
-    month's name formatted once per language: the page writes a hundred days, and date_format
-    parses the format and translates the month's name every time."""
-    return f"{day.day} {_month_name(day.month, get_language())} {day.year:04d}"
-
-
-@lru_cache(maxsize=64)
-def _month_name(month: int, language: str) -> str:
-    return date_format(date(2000, month, 1), "M")  # in `language`: the active one, part of the key
-
-
 def _shown(value) -> str:
     """A cell's value as the template shows it ({{ value }}, a date as "j M Y", None as a dash), escaped."""
     if value is None:
         return "—"
     if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
         return str(value)  # what localize() makes of a count, without its ten look-ups of formats
-    return escape(str(_day_label(value) if isinstance(value, date) else localize(value)))
+    return escape(str(short_date(value) if isinstance(value, date) else localize(value)))
 
 
 RISK_LINKS = {"walk_in": "clients:walk-in-detail", "client": "clients:client-detail"}
@@ -247,7 +210,7 @@ def _risk_row(row: RiskRow) -> dict:
     """One row of the one-year list as the page shows it: its link, words and dates ready, so the
     template only places them (a template tag per word and date, over 50 rows, took longer)."""
     who = _("Walk-in") if row.kind == "walk_in" else _("Client")
-    arrived = _("arrived %(day)s") % {"day": _day_label(row.last_arrival)}
+    arrived = _("arrived %(day)s") % {"day": short_date(row.last_arrival)}
     if row.days_left < 0:
         days = ngettext("passed %(counter)s day ago", "passed %(counter)s days ago", row.days_ago)
         days, badge = days % {"counter": localize(row.days_ago)}, "text-bg-danger"
@@ -258,7 +221,7 @@ def _risk_row(row: RiskRow) -> dict:
         "url": record_url(RISK_LINKS[row.kind], row.pk),
         "name": row.name,
         "about": f"{who} · {row.detail} · {arrived}",
-        "deadline": _day_label(row.deadline),
+        "deadline": short_date(row.deadline),
         "days": days,
         "badge": badge,
     }

@@ -6,7 +6,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cases.models import Case
-from clients.templatetags.client_tags import short_date
+from clinic.dates import short_date
 from clinic.html_rows import fill, join_rows
 
 register = template.Library()

@@ -1,17 +1,16 @@
 """Display helpers for walk-ins and clients; no queries, no rules."""
 
-from datetime import datetime
 from functools import lru_cache
 
 from django import template
 from django.utils import timezone, translation
-from django.utils.dates import MONTHS_3
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from clients.identifiers import format_a_number
 from clients.models import Language
+from clinic.dates import short_date
 from clinic.html_rows import fill, join_rows
 
 LANGUAGE_LABELS = dict(Language.choices)
@@ -72,21 +71,8 @@ def _choice_labels(model, field_name: str) -> dict:
     return dict(model._meta.get_field(field_name).flatchoices)
 
 
-@register.filter
-def short_date(day, zone=None, language: str | None = None) -> str:
-    """'14 Mar 1999' (the format of date:"j M Y"), without Django's general date formatter,
-    which costs more than everything else on a row of the client list. A list passes the page's
-    zone and language, read once: each read of the active ones costs more than the rest of this."""
-    if not day:
-        return ""
-    if isinstance(day, datetime):
-        day = day.astimezone(zone or timezone.get_current_timezone()).date() if timezone.is_aware(day) else day.date()
-    return f"{day.day} {_month_abbreviation(day.month, language or translation.get_language())} {day.year}"
-
-
-@lru_cache(maxsize=64)
-def _month_abbreviation(month: int, language: str) -> str:
-    return MONTHS_3[month].title()
+# '14 Mar 1999', the date filter's "j M Y" at a fraction of its cost (clinic.dates).
+register.filter("short_date", short_date)
 
 
 # One row of the client list. Long lists build their rows in Python, as Django's admin builds its

@@ -3,13 +3,14 @@
 from datetime import datetime
 
 from django import template
-from django.utils import timezone
-from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils import timezone, translation
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from clients.models import Language, WalkIn
 from clients.templatetags.client_tags import country_name
+from clinic.dates import month_abbreviation
 from clinic.html_rows import fill, join_rows
 from clinic.urls_fast import record_url
 
@@ -31,9 +32,7 @@ FLAG_WITH_DETAIL = (
     '<span class="visually-hidden">: {detail}</span></span>'
 )
 NO_FLAG = format_html('<span class="text-body-secondary small">{}</span>', "—")
-NOBODY = conditional_escape("—")
-ROW_CLASSES = {"danger": conditional_escape("queue-row-danger"), "warning": conditional_escape("queue-row-warning")}
-PLAIN_ROW, CLOSED_ROW = conditional_escape(""), conditional_escape("queue-row-closed")
+ROW_CLASSES = {"danger": "queue-row-danger", "warning": "queue-row-warning"}
 
 
 @register.simple_tag
@@ -45,24 +44,23 @@ def queue_rows(queue, period: str) -> SafeString:
 
 
 class _QueueRow:
-    """The text of each row. Labels, places and staff names repeat from row to row: each is
-    translated and escaped once per page."""
+    """The text of each row. Labels and places repeat from row to row: each is translated once
+    per page (fill() escapes every value of every row)."""
 
     def __init__(self, *, with_day: bool):
         self.with_day = with_day
         self.time_zone = timezone.get_current_timezone()
-        self.languages = _escaped(Language.choices)
-        self.reasons = _escaped(WalkIn.Reason.choices)
-        self.statuses = _escaped(WalkIn.Status.choices)
+        self.language = translation.get_language()
+        self.languages = _labels(Language.choices)
+        self.reasons = _labels(WalkIn.Reason.choices)
+        self.statuses = _labels(WalkIn.Status.choices)
         self.origins: dict[tuple[str, str], str] = {}
-        self.staff: dict[str, str] = {"": NOBODY}
         if with_day:
             self.weekdays = {number: str(name) for number, name in WEEKDAYS_ABBR.items()}
-            self.months = {number: str(name).title() for number, name in MONTHS_3.items()}
 
     def __call__(self, entry) -> dict:
         return {
-            "row_class": ROW_CLASSES.get(entry.triage.level, PLAIN_ROW) if entry.is_open else CLOSED_ROW,
+            "row_class": ROW_CLASSES.get(entry.triage.level, "") if entry.is_open else "queue-row-closed",
             "arrived": self.arrived(entry.arrived_at.astimezone(self.time_zone)),
             "url": record_url("clients:walk-in-detail", entry.pk),
             "name": entry.name,
@@ -71,7 +69,7 @@ class _QueueRow:
             "reason": self.reasons.get(entry.reason, entry.reason),
             "status": entry.status,
             "status_label": self.statuses.get(entry.status, entry.status),
-            "handled_by": self.handled_by(entry.handled_by),
+            "handled_by": entry.handled_by or "—",
         }
 
     def arrived(self, moment: datetime) -> str:
@@ -79,24 +77,20 @@ class _QueueRow:
         clock = f"{moment.hour:02d}:{moment.minute:02d}"
         if not self.with_day:
             return clock
-        return f"{self.weekdays[moment.weekday()]} {moment.day} {self.months[moment.month]}, {clock}"
+        month = month_abbreviation(moment.month, self.language)
+        return f"{self.weekdays[moment.weekday()]} {moment.day} {month}, {clock}"
 
     def origin(self, language: str, country: str) -> str:
         """The preferred language, and the country of nationality if known."""
         if (language, country) not in self.origins:
             label = self.languages.get(language, language)
-            name = country_name(country)
-            self.origins[language, country] = format_html("{} · {}", label, name) if name else conditional_escape(label)
+            name = country_name(country, self.language)
+            self.origins[language, country] = f"{label} · {name}" if name else label
         return self.origins[language, country]
 
-    def handled_by(self, name: str) -> str:
-        if name not in self.staff:
-            self.staff[name] = conditional_escape(name)
-        return self.staff[name]
 
-
-def _escaped(choices) -> dict[str, str]:
-    return {value: conditional_escape(label) for value, label in choices}
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
 
 
 def _flags(flags) -> str:
